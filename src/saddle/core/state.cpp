@@ -1,0 +1,32 @@
+#include "saddle/core/state.hpp"
+
+#include "saddle/core/error.hpp"
+
+namespace saddle {
+
+void State::putArray(std::string const& name, std::vector<double> values) {
+  _arrays[name] = std::move(values);
+}
+
+void State::putInt(std::string const& name, std::int64_t value) { _integers[name] = value; }
+
+std::vector<double> const& State::array(std::string const& name,
+                                        std::int64_t expected_size) const {
+  auto const it = _arrays.find(name);
+  if (it == _arrays.end())
+    throw InputError("saddle::State: no array '" + name + "' in the saved state");
+  if (expected_size >= 0 && static_cast<std::int64_t>(it->second.size()) != expected_size)
+    throw InputError("saddle::State: array '" + name + "' has " +
+                     std::to_string(it->second.size()) + " entries, expected " +
+                     std::to_string(expected_size));
+  return it->second;
+}
+
+std::int64_t State::integer(std::string const& name) const {
+  auto const it = _integers.find(name);
+  if (it == _integers.end())
+    throw InputError("saddle::State: no scalar '" + name + "' in the saved state");
+  return it->second;
+}
+
+} // namespace saddle
