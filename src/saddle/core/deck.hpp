@@ -4,67 +4,68 @@
 /// generates inputs/README.md's table). Errors name the file, line, key, the bad value and what
 /// is allowed; unknown keys are errors with a "did you mean" suggestion. Parsing is a pure
 /// function of the text, so every rank that parses the same text fails or succeeds together.
+#include "saddle/core/comm.hpp"
+
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
-
-#include "saddle/core/comm.hpp"
 
 namespace saddle {
 
 /// [run]: the loop and its outputs.
 struct RunConfig {
-  std::int64_t rounds = 300;              ///< training rounds (aggregations across silos)
-  std::uint64_t seed = 20261125;          ///< master seed of every random stream
-  std::int64_t log_every = 25;            ///< progress line every N rounds
-  std::string output_dir = "saddle-out";  ///< where history.csv and summary.txt go
+  std::int64_t rounds = 300;             ///< training rounds (aggregations across silos)
+  std::uint64_t seed = 20261125;         ///< master seed of every random stream
+  std::int64_t log_every = 25;           ///< progress line every N rounds
+  std::string output_dir = "saddle-out"; ///< where history.csv and summary.txt go
 };
 
 /// [data]: what is trained on.
 struct DataConfig {
-  std::string source = "synthetic";        ///< "synthetic" | "csv"
-  std::string path;                        ///< CSV file (relative paths: to the deck's folder)
-  std::string label_column = "label";      ///< CSV: 0/1 label column
-  std::string sensitive_column;            ///< CSV: group column; "" = first sensitive_* column
-  std::int64_t n_samples = 20000;          ///< synthetic: rows
-  std::int64_t n_features = 8;             ///< synthetic: features
-  std::int64_t n_groups = 2;               ///< synthetic: groups
-  double bias = 1.0;                       ///< synthetic: how strongly the label depends on the group
-  double test_fraction = 0.25;             ///< share of rows held out for testing
-  bool standardize = true;                 ///< z-score features with training-split statistics
+  std::string source = "synthetic";   ///< "synthetic" | "csv"
+  std::string path;                   ///< CSV file (relative paths: to the deck's folder)
+  std::string label_column = "label"; ///< CSV: 0/1 label column
+  std::string sensitive_column;       ///< CSV: group column; "" = first sensitive_* column
+  std::int64_t n_samples = 20000;     ///< synthetic: rows
+  std::int64_t n_features = 8;        ///< synthetic: features
+  std::int64_t n_groups = 2;          ///< synthetic: groups
+  double bias = 1.0;                  ///< synthetic: how strongly the label depends on the group
+  double test_fraction = 0.25;        ///< share of rows held out for testing
+  bool standardize = true;            ///< z-score features with training-split statistics
 };
 
 /// [silos]: who holds the data.
 struct SiloConfig {
-  std::int64_t count = 4;          ///< number of silos (data owners)
-  std::string partition = "iid";   ///< "iid"
+  std::int64_t count = 4;        ///< number of silos (data owners)
+  std::string partition = "iid"; ///< "iid"
 };
 
 /// [model]: what is trained.
 struct ModelConfig {
-  std::string kind = "logistic";   ///< "logistic"
+  std::string kind = "logistic"; ///< "logistic"
 };
 
 /// [optim]: primal and dual players.
 struct OptimConfig {
-  std::string primal = "sgd";            ///< "sgd"
-  double lr = 0.5;                       ///< primal step size
-  std::string dual = "gradient_ascent";  ///< "gradient_ascent"
-  double dual_lr = 0.5;                  ///< dual step size
+  std::string primal = "sgd";           ///< "sgd"
+  double lr = 0.5;                      ///< primal step size
+  std::string dual = "gradient_ascent"; ///< "gradient_ascent"
+  double dual_lr = 0.5;                 ///< dual step size
 };
 
 /// [privacy]: per-silo record-level DP of every message a silo sends.
 struct PrivacyConfig {
-  bool enabled = true;             ///< false: no clipping, no noise (plain SGD on the sample)
-  double sampling_rate = 0.05;     ///< Poisson sampling rate q per silo and round, in (0, 1]
-  double clip_norm = 1.0;          ///< C: per-record gradient norm bound, > 0 (inf allowed)
-  double noise_multiplier = 1.0;   ///< sigma: noise std is sigma * C; 0 = no noise
+  bool enabled = true;           ///< false: no clipping, no noise (plain SGD on the sample)
+  double sampling_rate = 0.05;   ///< Poisson sampling rate q per silo and round, in (0, 1]
+  double clip_norm = 1.0;        ///< C: per-record gradient norm bound, > 0 (inf allowed)
+  double noise_multiplier = 1.0; ///< sigma: noise std is sigma * C; 0 = no noise
 };
 
 /// [problem]: objective and constraints.
 struct ProblemConfig {
-  std::string constraint = "demographic_parity";  ///< "none" | "demographic_parity"
-  double tolerance = 0.05;                        ///< allowed |P(yhat=1|g) - P(yhat=1)|
+  std::string constraint = "demographic_parity"; ///< "none" | "demographic_parity"
+  double tolerance = 0.05;                       ///< allowed |P(yhat=1|g) - P(yhat=1)|
 };
 
 /// One described deck key, for validation messages and for inputs/README.md.
@@ -112,9 +113,16 @@ public:
   std::string const& text() const { return _text; }
 
 private:
+  /// "saddle::Deck: <where>" for messages about `key`: the file and line that set it,
+  /// "<source> (from --set)" for overrides, the source alone for defaults.
+  std::string origin(std::string const& key) const;
+  /// Rules that tie several keys together (part of validate()).
+  void validateCrossKeys() const;
+
   std::string _source;
   std::string _base_dir;
   std::string _text;
+  std::map<std::string, std::string> _origins; ///< key -> "<source>:<line>" where it was set
 };
 
 } // namespace saddle
