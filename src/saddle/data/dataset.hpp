@@ -1,14 +1,14 @@
 #pragma once
 /// The data a rank holds: one split (train or test) of the rows of the silos it owns, on the
 /// device, rows grouped by silo; plus the global facts every rank knows (DataInfo).
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include "kernels/types.hpp"
 #include "saddle/core/comm.hpp"
 #include "saddle/core/deck.hpp"
 #include "saddle/data/partition.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace saddle::data {
 
@@ -16,10 +16,10 @@ namespace saddle::data {
 struct Table {
   std::int64_t n_features = 0;
   std::int64_t n_groups = 0;
-  std::vector<double> x;             ///< [rows][n_features]
-  std::vector<double> y;             ///< [rows], 0 or 1
-  std::vector<int> group;            ///< [rows], in [0, n_groups)
-  std::vector<std::int64_t> row_id;  ///< [rows], global row id (file order / generator index)
+  std::vector<double> x;            ///< [rows][n_features]
+  std::vector<double> y;            ///< [rows], 0 or 1
+  std::vector<int> group;           ///< [rows], in [0, n_groups)
+  std::vector<std::int64_t> row_id; ///< [rows], global row id (file order / generator index)
   std::vector<std::string> feature_names;
   std::int64_t rows() const { return static_cast<std::int64_t>(y.size()); }
 };
@@ -32,7 +32,8 @@ struct SiloData {
   Vector<double> row_norm;            ///< [n_local], ||[x_i, 1]||_2 (the bias input is 1)
   Vector<std::int64_t> row_id;        ///< [n_local], global row id
   std::vector<std::int64_t> silo_ids; ///< global ids of the silos held here, ascending
-  std::vector<std::int64_t> silo_offset; ///< rows of silo_ids[k]: [silo_offset[k], silo_offset[k+1])
+  std::vector<std::int64_t>
+      silo_offset; ///< rows of silo_ids[k]: [silo_offset[k], silo_offset[k+1])
   std::int64_t rows() const { return static_cast<std::int64_t>(x.extent(0)); }
 };
 
@@ -40,13 +41,13 @@ struct SiloData {
 struct DataInfo {
   std::int64_t n_features = 0;
   std::int64_t n_groups = 0;
-  std::int64_t n_train = 0;                       ///< rows in the training split, all silos
-  std::int64_t n_test = 0;                        ///< rows in the test split, all silos
-  std::vector<std::int64_t> train_group_counts;   ///< [n_groups], training rows per group
-  std::vector<std::int64_t> train_silo_counts;    ///< [n_silos], training rows per silo
-  std::vector<double> mean, scale;                ///< [n_features] standardization (0/1 if off)
+  std::int64_t n_train = 0;                     ///< rows in the training split, all silos
+  std::int64_t n_test = 0;                      ///< rows in the test split, all silos
+  std::vector<std::int64_t> train_group_counts; ///< [n_groups], training rows per group
+  std::vector<std::int64_t> train_silo_counts;  ///< [n_silos], training rows per silo
+  std::vector<double> mean, scale;              ///< [n_features] standardization (0/1 if off)
   std::vector<std::string> feature_names;
-  std::string description;                        ///< one line, for the start-up log
+  std::string description; ///< one line, for the start-up log
 };
 
 /// Everything a rank holds.
