@@ -2,13 +2,12 @@
 /// Counter-based random numbers (Random123's Philox4x64-10). A draw is a pure function of
 /// (seed, purpose, silo, round, index): no generator state is carried between calls, so any
 /// stream is the same on any rank count, any backend and after a restart.
-#include <cstdint>
-
 #include <Kokkos_Core.hpp>
 
 #include <Random123/philox.h>
 
 #include "compat.hpp"
+#include <cstdint>
 
 namespace saddle::rng {
 
@@ -35,10 +34,10 @@ struct Key {
 
 /// Four independent 64-bit words for (key, index, block).
 KOKKOS_INLINE_FUNCTION r123::Philox4x64::ctr_type bits(Key const& key, std::uint64_t index,
-                                                        std::uint64_t block = 0) {
+                                                       std::uint64_t block = 0) {
   r123::Philox4x64 gen;
-  r123::Philox4x64::key_type k = {{key.seed, (static_cast<std::uint64_t>(key.purpose) << 48) ^
-                                                 (key.silo & 0xFFFFFFFFFFFFull)}};
+  r123::Philox4x64::key_type k = {
+      {key.seed, (static_cast<std::uint64_t>(key.purpose) << 48) ^ (key.silo & 0xFFFFFFFFFFFFull)}};
   r123::Philox4x64::ctr_type c = {{key.round, index, block, 0}};
   return gen(c, k);
 }

@@ -1,9 +1,9 @@
 #pragma once
 /// Default spaces and the View types of saddle, named once. Only drivers and tests name a
 /// concrete execution space; kernels take an execution-space instance as first argument.
-#include <cstdint>
-
 #include <Kokkos_Core.hpp>
+
+#include <cstdint>
 
 namespace saddle {
 

@@ -1,13 +1,13 @@
 // GoogleTest main for every saddle test program: MPI -> Kokkos -> GTest. Under mpiexec only
 // rank 0 prints results, and the exit code is the maximum over ranks of the local failures, so
 // a failure on any rank fails the test.
-#include <cfenv>
-#include <cstdio>
-
 #include <Kokkos_Core.hpp>
 
 #include <gtest/gtest.h>
 #include <mpi.h>
+
+#include <cfenv>
+#include <cstdio>
 
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);

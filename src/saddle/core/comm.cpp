@@ -55,8 +55,7 @@ Comm::Comm(MPI_Comm comm) {
 }
 
 void Comm::allreduceSum(double* data, std::int64_t n) const {
-  SADDLE_MPI_CHECK(
-      MPI_Allreduce(MPI_IN_PLACE, data, checkedCount(n), MPI_DOUBLE, MPI_SUM, *_comm));
+  SADDLE_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, data, checkedCount(n), MPI_DOUBLE, MPI_SUM, *_comm));
 }
 
 void Comm::allreduceSum(std::int64_t* data, std::int64_t n) const {
@@ -94,6 +93,8 @@ bool Comm::anyFailed(bool local_failed) const {
   return flag != 0;
 }
 
-void Comm::barrier() const { SADDLE_MPI_CHECK(MPI_Barrier(*_comm)); }
+void Comm::barrier() const {
+  SADDLE_MPI_CHECK(MPI_Barrier(*_comm));
+}
 
 } // namespace saddle::mpi

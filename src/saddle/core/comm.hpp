@@ -1,13 +1,13 @@
 #pragma once
 /// RAII over MPI: the environment (init/finalize) and a duplicated communicator with checked
 /// calls. MPI is called only here and in federated/; every other layer talks to a Comm.
-#include <cstdint>
-#include <memory>
-#include <string>
+#include "saddle/core/error.hpp"
 
 #include <mpi.h>
 
-#include "saddle/core/error.hpp"
+#include <cstdint>
+#include <memory>
+#include <string>
 
 /// Check an MPI return code; throws saddle::MpiError naming the call and file:line.
 #define SADDLE_MPI_CHECK(call)                                                                     \

@@ -35,7 +35,8 @@ public:
 };
 
 namespace detail {
-[[noreturn]] void throwRequire(char const* cond, std::string const& msg, char const* file, int line);
+[[noreturn]] void throwRequire(char const* cond, std::string const& msg, char const* file,
+                               int line);
 } // namespace detail
 
 } // namespace saddle

@@ -1,10 +1,10 @@
 #pragma once
 /// Logging: info() prints on rank 0 only, warnAll() on every rank prefixed by its rank.
 /// Library code logs through these, never through std::cout.
+#include "saddle/core/comm.hpp"
+
 #include <cstdio>
 #include <string>
-
-#include "saddle/core/comm.hpp"
 
 namespace saddle::log {
 

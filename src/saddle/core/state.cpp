@@ -8,10 +8,11 @@ void State::putArray(std::string const& name, std::vector<double> values) {
   _arrays[name] = std::move(values);
 }
 
-void State::putInt(std::string const& name, std::int64_t value) { _integers[name] = value; }
+void State::putInt(std::string const& name, std::int64_t value) {
+  _integers[name] = value;
+}
 
-std::vector<double> const& State::array(std::string const& name,
-                                        std::int64_t expected_size) const {
+std::vector<double> const& State::array(std::string const& name, std::int64_t expected_size) const {
   auto const it = _arrays.find(name);
   if (it == _arrays.end())
     throw InputError("saddle::State: no array '" + name + "' in the saved state");

@@ -1,0 +1,57 @@
+// saddle-train: train a model on the deck's data held by silos over MPI ranks.
+//   saddle-train DECK [--set section.key=value]... [--output DIR]
+// Exit codes: 0 success, 2 bad input (deck, data, command line), 1 runtime failure.
+#include "saddle/core/comm.hpp"
+#include "saddle/run/app.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+int main(int argc, char** argv) {
+  saddle::mpi::Environment mpi(argc, argv);
+  Kokkos::ScopeGuard kokkos(argc, argv); // removes --kokkos-* arguments
+  saddle::mpi::Comm world(MPI_COMM_WORLD);
+
+  saddle::TrainOptions options;
+  std::string output;
+  CLI::App app{"saddle-train: constrained, differentially private training on data held by "
+               "silos spread over MPI ranks.\nOutputs (in run.output_dir): history.csv, "
+               "evaluation.csv, summary.txt, deck.toml."};
+  app.add_option("deck", options.deck_path, "input deck (TOML), see inputs/README.md")->required();
+  app.add_option("--set", options.overrides,
+                 "override a deck key: --set section.key=value (repeatable)");
+  app.add_option("--output", output, "output folder (same as --set run.output_dir=DIR)");
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::CallForHelp const& e) {
+    if (world.rank() == 0)
+      app.exit(e);
+    return saddle::kExitOk;
+  } catch (CLI::ParseError const& e) {
+    if (world.rank() == 0) {
+      std::fprintf(stderr, "saddle-train: error: %s\n", e.what());
+      std::fprintf(stderr, "usage: saddle-train DECK [--set section.key=value]... [--output DIR]"
+                           " (see --help)\n");
+    }
+    return saddle::kExitInput;
+  }
+  if (!output.empty()) { // as a TOML basic string
+    std::string quoted;
+    for (char c : output)
+      quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    options.overrides.push_back("run.output_dir=\"" + quoted + "\"");
+  }
+
+  try {
+    return saddle::runTraining(options, world);
+  } catch (std::exception const& e) {
+    std::fprintf(stderr, "[rank %d] saddle-train: runtime failure: %s\n", world.rank(), e.what());
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, saddle::kExitRuntime);
+  }
+  return saddle::kExitRuntime;
+}

@@ -1,0 +1,101 @@
+#pragma once
+/// Generalized linear model kernels on a batch of rows idx[0, m) of X [n][d] with parameters
+/// theta [d + 1] (the last entry is the bias). Everything a GLM needs per sample is a scalar
+/// (the margin and dloss/dmargin), and its per-sample gradient is that scalar times [x_i, 1]:
+/// rank one, so its norm is |scalar| * ||[x_i, 1]|| and no per-sample gradient is formed.
+#include <Kokkos_Core.hpp>
+
+#include "compat.hpp"
+#include <cstdint>
+
+namespace saddle::kernels {
+
+/// z(i) = theta . [x(idx(i), :), 1] for i in [0, m). Async on `space`.
+template <class Space, class XView, class IndexView, class ThetaView, class ZView>
+void glmMargins(Space const& space, XView const& x, IndexView const& idx, std::int64_t m,
+                ThetaView const& theta, ZView const& z) {
+  int const d = static_cast<int>(x.extent(1));
+  Kokkos::parallel_for(
+      "saddle::kernels::glmMargins",
+      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
+      KOKKOS_LAMBDA(std::int64_t i) {
+        auto const r = idx(i);
+        double acc = theta(d);
+        for (int j = 0; j < d; ++j)
+          acc += theta(j) * x(r, j);
+        z(i) = acc;
+      });
+}
+
+/// Logistic sigmoid, overflow-safe for any finite z.
+KOKKOS_INLINE_FUNCTION double sigmoid(double z) {
+  if (z >= 0.0)
+    return 1.0 / (1.0 + compat::exp(-z));
+  double const e = compat::exp(z);
+  return e / (1.0 + e);
+}
+
+/// Binary cross-entropy of margin z against label y in {0, 1}: log(1 + e^z) - y z, stable.
+KOKKOS_INLINE_FUNCTION double logisticLoss(double z, double y) {
+  double const softplus =
+      z > 0.0 ? z + compat::log1p(compat::exp(-z)) : compat::log1p(compat::exp(z));
+  return softplus - y * z;
+}
+
+/// dz(i) = d loss_i / d z_i = sigmoid(z(i)) - y(idx(i)) for the logistic loss. Async.
+template <class Space, class YView, class IndexView, class ZView, class DzView>
+void logisticLossDerivative(Space const& space, YView const& y, IndexView const& idx,
+                            std::int64_t m, ZView const& z, DzView const& dz) {
+  Kokkos::parallel_for(
+      "saddle::kernels::logisticLossDerivative",
+      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
+      KOKKOS_LAMBDA(std::int64_t i) { dz(i) = sigmoid(z(i)) - y(idx(i)); });
+}
+
+/// out(j) += sum_i w(i) x(idx(i), j) for j < d, and out(d) += sum_i w(i): the gradient
+/// sum_i w_i [x_i, 1] of a GLM whose per-sample gradients are w_i [x_i, 1]. One thread per
+/// output column; the sum over i runs in batch order, so the result is deterministic.
+/// out: [>= offset + d + 1], written at [offset, offset + d]. Async on `space`.
+template <class Space, class XView, class IndexView, class WView, class OutView>
+void glmWeightedRowSum(Space const& space, XView const& x, IndexView const& idx, std::int64_t m,
+                       WView const& w, OutView const& out, std::int64_t offset = 0) {
+  int const d = static_cast<int>(x.extent(1));
+  Kokkos::parallel_for(
+      "saddle::kernels::glmWeightedRowSum", Kokkos::RangePolicy<Space>(space, 0, d + 1),
+      KOKKOS_LAMBDA(int j) {
+        double acc = 0.0;
+        if (j < d) {
+          for (std::int64_t i = 0; i < m; ++i)
+            acc += w(i) * x(idx(i), j);
+        } else {
+          for (std::int64_t i = 0; i < m; ++i)
+            acc += w(i);
+        }
+        out(offset + j) += acc;
+      });
+}
+
+/// Sum over i in [0, m) of the logistic loss and of correct predictions (z > 0 <=> y = 1).
+/// Fences `space` (host reads the sums).
+template <class Space, class YView, class IndexView, class ZView>
+void logisticLossAndCorrect(Space const& space, YView const& y, IndexView const& idx,
+                            std::int64_t m, ZView const& z, double& loss_sum,
+                            std::int64_t& n_correct) {
+  loss_sum = 0.0;
+  n_correct = 0;
+  Kokkos::parallel_reduce(
+      "saddle::kernels::logisticLoss",
+      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
+      KOKKOS_LAMBDA(std::int64_t i, double& acc) { acc += logisticLoss(z(i), y(idx(i))); },
+      loss_sum);
+  Kokkos::parallel_reduce(
+      "saddle::kernels::logisticCorrect",
+      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
+      KOKKOS_LAMBDA(std::int64_t i, std::int64_t & acc) {
+        acc += ((z(i) > 0.0) == (y(idx(i)) > 0.5)) ? 1 : 0;
+      },
+      n_correct);
+  compat::fence(space, "saddle::kernels::logisticLossAndCorrect");
+}
+
+} // namespace saddle::kernels

@@ -1,0 +1,39 @@
+#include "saddle/models/logistic.hpp"
+
+#include "kernels/glm.hpp"
+#include "saddle/core/view_state.hpp"
+
+namespace saddle {
+
+BatchScratch::BatchScratch(std::int64_t capacity)
+    : idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::idx"), capacity),
+      z(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::z"), capacity),
+      coef(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::coef"), capacity),
+      weight(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::weight"), capacity) {}
+
+LogisticModel::LogisticModel(std::int64_t n_features)
+    : _n_features(n_features), _theta("saddle::LogisticModel::theta", n_features + 1) {}
+
+void LogisticModel::perSample(ExecSpace const& space, data::SiloData const& data,
+                              BatchScratch& batch) const {
+  // z_i = w . x_i + b ;  d loss_i / d z_i = sigmoid(z_i) - y_i
+  kernels::glmMargins(space, data.x, batch.idx, batch.size, _theta, batch.z);
+  kernels::logisticLossDerivative(space, data.y, batch.idx, batch.size, batch.z, batch.coef);
+}
+
+void LogisticModel::accumulateGradient(ExecSpace const& space, data::SiloData const& data,
+                                       BatchScratch const& batch, Vector<double> const& w,
+                                       Vector<double> const& grad, std::int64_t offset) const {
+  // grad += sum_i w_i [x_i, 1]
+  kernels::glmWeightedRowSum(space, data.x, batch.idx, batch.size, w, grad, offset);
+}
+
+void LogisticModel::saveState(State& state, std::string const& prefix) const {
+  state.putArray(prefix + "theta", toStdVector(_theta));
+}
+
+void LogisticModel::loadState(State const& state, std::string const& prefix) {
+  fromStdVector(state.array(prefix + "theta", numParams()), _theta);
+}
+
+} // namespace saddle

@@ -1,0 +1,51 @@
+#pragma once
+/// A Problem: the objective (the model's loss, averaged over records) plus constraints
+/// g_j <= 0. Each constraint has a differentiable proxy, which enters the per-record
+/// Lagrangian that the primal player differentiates, and a true violation, computed from
+/// aggregated (privatized) statistics, which the dual player sees.
+#include "kernels/types.hpp"
+#include "saddle/data/dataset.hpp"
+#include "saddle/models/logistic.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace saddle {
+
+class Problem {
+public:
+  virtual ~Problem() = default;
+
+  /// Number of constraints (inequalities g_j <= 0): the length of lambda and of violation().
+  virtual std::int64_t numConstraints() const = 0;
+  /// Human name of constraint j, for logs and history columns.
+  virtual std::string constraintName(std::int64_t j) const = 0;
+  /// Length of the statistics a silo releases each round for the dual player.
+  virtual std::int64_t statsSize() const = 0;
+
+  /// batch.coef += d/dz_i of sum_j lambda_j * proxy_j's share of record i. Async.
+  virtual void addProxyDerivative(ExecSpace const& space, data::SiloData const& data,
+                                  BatchScratch& batch, Vector<double> const& lambda) = 0;
+  /// stats[offset, offset + statsSize()) += this batch's statistics. Async.
+  virtual void accumulateStats(ExecSpace const& space, data::SiloData const& data,
+                               BatchScratch const& batch, Vector<double> const& stats,
+                               std::int64_t offset) const = 0;
+  /// True violations g_j from aggregated statistics (host, length statsSize()).
+  virtual std::vector<double> violation(std::vector<double> const& stats) const = 0;
+};
+
+/// No constraints: plain empirical risk minimization. Releases no statistics.
+class Unconstrained final : public Problem {
+public:
+  std::int64_t numConstraints() const override { return 0; }
+  std::string constraintName(std::int64_t) const override { return {}; }
+  std::int64_t statsSize() const override { return 0; }
+  void addProxyDerivative(ExecSpace const&, data::SiloData const&, BatchScratch&,
+                          Vector<double> const&) override {}
+  void accumulateStats(ExecSpace const&, data::SiloData const&, BatchScratch const&,
+                       Vector<double> const&, std::int64_t) const override {}
+  std::vector<double> violation(std::vector<double> const&) const override { return {}; }
+};
+
+} // namespace saddle

@@ -1,0 +1,40 @@
+#pragma once
+/// Experiment: everything built from a Deck on one rank: its data, the model, the problem, the
+/// privacy mechanism, the sampler, the federation and both players. The Trainer runs the loop.
+#include "saddle/core/comm.hpp"
+#include "saddle/core/deck.hpp"
+#include "saddle/data/dataset.hpp"
+#include "saddle/data/sampler.hpp"
+#include "saddle/federated/federation.hpp"
+#include "saddle/models/logistic.hpp"
+#include "saddle/optim/dual_ascent.hpp"
+#include "saddle/optim/sgd.hpp"
+#include "saddle/privacy/privatizer.hpp"
+#include "saddle/problems/problem.hpp"
+
+#include <cstdint>
+#include <memory>
+
+namespace saddle {
+
+struct Experiment {
+  /// Load the data and build every component. Collective on `comm`.
+  Experiment(Deck deck_in, mpi::Comm comm_in);
+
+  Deck deck;
+  mpi::Comm comm;
+  ExecSpace space;
+  data::FederatedData data;
+  LogisticModel model;
+  std::unique_ptr<Problem> problem;
+  Privatizer privatizer;
+  data::PoissonSampler sampler;
+  Federation federation; ///< message layout: [gradient (numParams) | problem statistics]
+  Sgd primal;
+  ProjectedGradientAscent dual;
+
+  std::int64_t gradOffset() const { return 0; }
+  std::int64_t statsOffset() const { return model.numParams(); }
+};
+
+} // namespace saddle

@@ -1,0 +1,128 @@
+#include "saddle/run/trainer.hpp"
+
+#include "kernels/compat.hpp"
+
+#include <algorithm>
+
+namespace saddle {
+
+namespace {
+std::int64_t largestSilo(data::SiloData const& d) {
+  std::int64_t most = 0;
+  for (std::size_t k = 0; k + 1 < d.silo_offset.size(); ++k)
+    most = std::max(most, d.silo_offset[k + 1] - d.silo_offset[k]);
+  return most;
+}
+
+} // namespace
+
+Trainer::Trainer(Experiment& experiment, Options options)
+    : _x(experiment), _opt(options), _batch(largestSilo(experiment.data.train)),
+      _violation(experiment.problem->numConstraints(), 0.0) {}
+
+// One round of DESIGN.md's data path. Every line below is one kernel launch or one collective.
+void Trainer::runRound() {
+  compat::ScopedRegion region("saddle::Trainer::round");
+  auto const& space = _x.space;
+  auto const& train = _x.data.train;
+  auto const& msg = _x.federation.buffer();
+  _x.federation.clear(space);
+  for (std::size_t k = 0; k < train.silo_ids.size(); ++k) {
+    std::int64_t const silo = train.silo_ids[k];
+    // batch_s ~ Poisson(q) over silo s's records, keyed by (seed, s, round)
+    _x.sampler.draw(space, train, k, _round, _batch);
+    // z_i = theta . [x_i, 1] ;  coef_i = d loss_i / d z_i
+    _x.model.perSample(space, train, _batch);
+    // coef_i += d/dz_i sum_j lambda_j proxy_j(i)   (per-record Lagrangian)
+    _x.problem->addProxyDerivative(space, train, _batch, _x.dual.lambda());
+    // w_i = coef_i min(1, C / (|coef_i| ||[x_i, 1]||))   (per-record clipping)
+    auto const& w = _x.privatizer.clippedWeights(space, train, _batch);
+    // msg_s = [sum_i w_i [x_i, 1] | constraint statistics of the batch]
+    _x.model.accumulateGradient(space, train, _batch, w, msg, _x.gradOffset());
+    _x.problem->accumulateStats(space, train, _batch, msg, _x.statsOffset());
+    // msg_s += N(0, sigma^2 C^2 I) on the gradient, N(0, 2 sigma^2 I) on the statistics
+    _x.privatizer.addNoise(space, msg, _x.gradOffset(), _x.model.numParams(), _x.statsOffset(),
+                           _x.problem->statsSize(), silo, _round);
+    _local_records += _batch.size;
+  }
+  // agg = sum over all silos of msg_s   (one MPI_Allreduce of the packed buffer)
+  auto const& agg = _x.federation.aggregate(space);
+  // theta <- theta - eta * agg.grad / (q n)
+  double const expected_batch = _x.sampler.rate() * static_cast<double>(_x.data.info.n_train);
+  _x.primal.step(space, _x.model.theta(), msg, _x.gradOffset(), 1.0 / expected_batch);
+  // lambda <- max(0, lambda + eta_lambda * g(agg.stats))   (true, thresholded violations)
+  std::vector<double> stats(_x.problem->statsSize());
+  for (std::size_t j = 0; j < stats.size(); ++j)
+    stats[j] = agg(_x.statsOffset() + static_cast<std::int64_t>(j));
+  _violation = _x.problem->violation(stats);
+  _x.dual.step(space, _violation);
+  ++_round;
+}
+
+RunSummary Trainer::run() {
+  if (_opt.verbose)
+    logStartup();
+  if (_opt.write_outputs)
+    openOutputs();
+  std::int64_t const rounds = _x.deck.run.rounds;
+  while (_round < rounds) {
+    auto const start = std::chrono::steady_clock::now();
+    runRound();
+    compat::fence(_x.space, "saddle::Trainer::run: round timing");
+    _wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (_opt.write_outputs)
+      recordRound();
+    if (_round % _x.deck.run.log_every == 0 || _round == rounds)
+      progress(_wall);
+  }
+  RunSummary s = summarize();
+  if (_opt.write_outputs || _opt.verbose)
+    writeSummary(s);
+  return s;
+}
+
+RunSummary Trainer::summarize() {
+  RunSummary s;
+  std::int64_t const k = _x.data.info.n_groups;
+  s.rounds = _round;
+  s.train = evaluate(_x.space, _x.model, _x.data.train, k, _x.comm);
+  s.test = evaluate(_x.space, _x.model, _x.data.test, k, _x.comm);
+  s.lambda = _x.dual.lambdaHost();
+  std::int64_t records = _local_records;
+  _x.comm.allreduceSum(&records, 1);
+  s.records = records;
+  s.wall_seconds = _x.comm.allreduceMax(_wall);
+  s.records_per_second = s.wall_seconds > 0 ? static_cast<double>(records) / s.wall_seconds : 0;
+  if (_x.deck.problem.constraint == "demographic_parity") {
+    double const tol = _x.deck.problem.tolerance;
+    for (std::int64_t g = 0; g < k; ++g) {
+      for (Evaluation const* e : {&s.train, &s.test}) {
+        double const diff = e->group_rate[g] - e->positive_rate;
+        auto& out = e == &s.train ? s.train_satisfied : s.test_satisfied;
+        out.push_back(diff <= tol);
+        out.push_back(-diff <= tol);
+      }
+    }
+  }
+  return s;
+}
+
+void Trainer::saveState(State& state, std::string const& prefix) const {
+  state.putInt(prefix + "round", _round);
+  _x.model.saveState(state, "model/");
+  _x.dual.saveState(state, "dual/");
+}
+
+void Trainer::loadState(State const& state, std::string const& prefix) {
+  _round = state.integer(prefix + "round");
+  _x.model.loadState(state, "model/");
+  _x.dual.loadState(state, "dual/");
+}
+
+State Trainer::state() const {
+  State s;
+  saveState(s, "run/");
+  return s;
+}
+
+} // namespace saddle
