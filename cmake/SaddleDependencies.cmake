@@ -16,3 +16,27 @@ if(NOT TARGET Random123::Random123)
   set_target_properties(Random123::Random123 PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES ${Random123_INCLUDE_DIR})
 endif()
+
+find_package(PkgConfig REQUIRED)
+
+# PETSc (linalg/ only). Its pkg-config file names no MPI flags: link MPI explicitly.
+pkg_check_modules(PETSc REQUIRED IMPORTED_TARGET PETSc)
+
+# Parallel HDF5 (io/ only), the Open MPI flavour on Debian.
+set(HDF5_PREFER_PARALLEL TRUE)
+find_package(HDF5 REQUIRED COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR "saddle: HDF5 at ${HDF5_INCLUDE_DIRS} is serial; saddle needs parallel HDF5 "
+                      "(Debian: libhdf5-openmpi-dev)")
+endif()
+if(NOT TARGET saddle::hdf5)
+  add_library(saddle::hdf5 INTERFACE IMPORTED)
+  set_target_properties(saddle::hdf5 PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
+    INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES}"
+    INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS}")
+endif()
+
+# FFTW (the PLD accountant's convolutions) and libsodium (secure-mode randomness).
+pkg_check_modules(FFTW REQUIRED IMPORTED_TARGET fftw3)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
