@@ -29,6 +29,43 @@ void clipRankOneWeights(Space const& space, CoefView const& coef, NormView const
       });
 }
 
+/// Per-layer clipping of a GLM record: its weight part coef_i x_i (norm |coef_i| ||x_i||, with
+/// ||x_i|| = sqrt(row_norm_i^2 - 1)) and its bias part coef_i (norm |coef_i|) are clipped
+/// separately, each to `layer_clip`; with layer_clip = C / sqrt(2) the record's whole gradient
+/// has norm <= C. w(i) scales x_i, w_bias(i) is the bias entry. Async on `space`.
+template <class Space, class CoefView, class NormView, class IndexView, class WView,
+          class WBiasView>
+void clipRankOneWeightsPerLayer(Space const& space, CoefView const& coef, NormView const& row_norm,
+                                IndexView const& idx, std::int64_t m, double layer_clip,
+                                WView const& w, WBiasView const& w_bias) {
+  Kokkos::parallel_for(
+      "saddle::kernels::clipRankOneWeightsPerLayer",
+      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
+      KOKKOS_LAMBDA(std::int64_t i) {
+        double const c = coef(i);
+        double const a = compat::fabs(c);
+        double const r = row_norm(idx(i));
+        double const x_norm = compat::sqrt(r * r > 1.0 ? r * r - 1.0 : 0.0);
+        w(i) = c * clipFactor(a * x_norm, layer_clip);
+        w_bias(i) = c * clipFactor(a, layer_clip);
+      });
+}
+
+/// out(slot) += #{i : |coef(i)| row_norm(idx(i)) <= clip}: the records whose gradient the
+/// clip norm does not bind (adaptive clipping estimates this quantile). Async on `space`.
+template <class Space, class CoefView, class NormView, class IndexView, class OutView>
+void countUnclipped(Space const& space, CoefView const& coef, NormView const& row_norm,
+                    IndexView const& idx, std::int64_t m, double clip, OutView const& out,
+                    std::int64_t slot) {
+  Kokkos::parallel_for(
+      "saddle::kernels::countUnclipped",
+      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
+      KOKKOS_LAMBDA(std::int64_t i) {
+        if (compat::fabs(coef(i)) * row_norm(idx(i)) <= clip)
+          Kokkos::atomic_add(&out(slot), 1.0);
+      });
+}
+
 /// Scale each row of g [n_samples][n_params] so that ||g(s, :)||_2 <= clip (dense per-sample
 /// gradients: the oracle of the rank-one path, and models without a rank-one structure).
 /// One team per sample. Async on `space`.

@@ -52,13 +52,15 @@ void logisticLossDerivative(Space const& space, YView const& y, IndexView const&
       KOKKOS_LAMBDA(std::int64_t i) { dz(i) = sigmoid(z(i)) - y(idx(i)); });
 }
 
-/// out(j) += sum_i w(i) x(idx(i), j) for j < d, and out(d) += sum_i w(i): the gradient
-/// sum_i w_i [x_i, 1] of a GLM whose per-sample gradients are w_i [x_i, 1]. One thread per
-/// output column; the sum over i runs in batch order, so the result is deterministic.
-/// out: [>= offset + d + 1], written at [offset, offset + d]. Async on `space`.
-template <class Space, class XView, class IndexView, class WView, class OutView>
+/// out(j) += sum_i w(i) x(idx(i), j) for j < d, and out(d) += sum_i w_bias(i): the gradient
+/// sum_i [w_i x_i, w_bias_i] of a GLM whose per-sample gradients are coef_i [x_i, 1], after
+/// flat clipping (w_bias = w) or per-layer clipping (weights and bias clipped separately).
+/// One thread per output column; the sum over i runs in batch order, so the result is
+/// deterministic. out: [>= offset + d + 1], written at [offset, offset + d]. Async.
+template <class Space, class XView, class IndexView, class WView, class WBiasView, class OutView>
 void glmWeightedRowSum(Space const& space, XView const& x, IndexView const& idx, std::int64_t m,
-                       WView const& w, OutView const& out, std::int64_t offset = 0) {
+                       WView const& w, WBiasView const& w_bias, OutView const& out,
+                       std::int64_t offset = 0) {
   int const d = static_cast<int>(x.extent(1));
   Kokkos::parallel_for(
       "saddle::kernels::glmWeightedRowSum", Kokkos::RangePolicy<Space>(space, 0, d + 1),
@@ -69,7 +71,7 @@ void glmWeightedRowSum(Space const& space, XView const& x, IndexView const& idx,
             acc += w(i) * x(idx(i), j);
         } else {
           for (std::int64_t i = 0; i < m; ++i)
-            acc += w(i);
+            acc += w_bias(i);
         }
         out(offset + j) += acc;
       });

@@ -58,12 +58,12 @@ TEST(Engine, PerRecordLagrangianGradientMatchesFiniteDifferences) {
 
   auto const& train = x.data.train;
   saddle::BatchScratch batch(train.rows());
-  x.sampler.draw(x.space, train, 0, 0, batch);
+  x.sampler->draw(x.space, train, 0, 0, batch);
   ASSERT_EQ(batch.size, train.rows());
   x.model.perSample(x.space, train, batch);
   x.problem->addProxyDerivative(x.space, train, batch, x.dual.lambda());
   saddle::Vector<double> grad("grad", d + 1);
-  x.model.accumulateGradient(x.space, train, batch, batch.coef, grad, 0);
+  x.model.accumulateGradient(x.space, train, batch, {batch.coef, batch.coef}, grad, 0);
   auto const g = toHost(grad);
 
   auto const xs = toHost(Kokkos::View<double*, saddle::MemSpace>(train.x.data(), train.rows() * d));

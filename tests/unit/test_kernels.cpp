@@ -92,7 +92,7 @@ TYPED_TEST(KernelTest, ClippedSumMatchesPerSampleOracle) {
   auto const dnorm = toDevice<double, TypeParam>(norm);
   Kokkos::View<double*, typename TypeParam::memory_space> w("w", m), out("out", this->d + 1);
   saddle::kernels::clipRankOneWeights(space, dcoef, dnorm, didx, m, clip, w);
-  saddle::kernels::glmWeightedRowSum(space, dx, didx, m, w, out);
+  saddle::kernels::glmWeightedRowSum(space, dx, didx, m, w, w, out);
   auto const got = toHost(out);
   auto const wh = toHost(w);
   std::vector<std::vector<double>> per_sample;

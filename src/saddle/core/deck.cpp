@@ -103,13 +103,40 @@ std::vector<KeySpec> const& specs() {
       SADDLE_DECK_KEY(optim, dual_lr, Rule::above(0), "dual step size"),
       SADDLE_DECK_KEY(privacy, enabled, Rule::anything(),
                       "false: no clipping, no noise (plain SGD on the sampled batch)"),
+      SADDLE_DECK_KEY(privacy, sampling, Rule::oneOf({"poisson", "shuffle"}),
+                      "batches: Poisson sampling, or fixed-size batches of a shuffled epoch"),
+      SADDLE_DECK_KEY(
+          privacy, neighbouring, Rule::oneOf({"add_remove", "replace_one"}),
+          "neighbouring relation accounted (poisson: add_remove, shuffle: replace_one)"),
       SADDLE_DECK_KEY(privacy, sampling_rate, Rule::aboveUpTo(0, 1),
-                      "Poisson sampling rate q per silo and round"),
+                      "q: Poisson rate per silo and round; shuffle: batch size / silo size"),
+      SADDLE_DECK_KEY(privacy, clipping, Rule::oneOf({"flat", "per_layer", "adaptive"}),
+                      "per-record clipping: one norm, one per parameter group, or a tracked "
+                      "quantile"),
       SADDLE_DECK_KEY(privacy, clip_norm, Rule::aboveOrInf(0),
-                      "C: per-record gradient norm bound; inf = no clipping (then "
-                      "noise_multiplier must be 0)"),
+                      "C: per-record gradient norm bound (adaptive: its start); inf = no "
+                      "clipping (then noise_multiplier must be 0)"),
       SADDLE_DECK_KEY(privacy, noise_multiplier, Rule::atLeast(0),
-                      "sigma: Gaussian noise std is sigma * C per silo message; 0 = no noise"),
+                      "sigma: Gaussian noise std is sigma * C per silo message; 0 = a non-private "
+                      "run (no noise on any part)"),
+      SADDLE_DECK_KEY(privacy, stats_noise_multiplier, Rule::above(0),
+                      "noise std / sensitivity of the constraint counts a silo releases"),
+      SADDLE_DECK_KEY(privacy, adaptive_quantile, Rule::within(0, 1),
+                      "adaptive clipping: target share of records whose norm is <= C"),
+      SADDLE_DECK_KEY(privacy, adaptive_lr, Rule::above(0),
+                      "adaptive clipping: C <- C exp(-lr (unclipped share - quantile))"),
+      SADDLE_DECK_KEY(privacy, adaptive_noise, Rule::above(0),
+                      "adaptive clipping: noise std on each silo's count of unclipped records"),
+      SADDLE_DECK_KEY(privacy, accountant, Rule::oneOf({"rdp", "pld"}),
+                      "privacy accountant: Renyi DP, or privacy loss distributions (tighter)"),
+      SADDLE_DECK_KEY(privacy, delta, Rule::aboveUpTo(0, 1),
+                      "delta of the reported (epsilon, delta)"),
+      SADDLE_DECK_KEY(privacy, epsilon_budget, Rule::atLeast(0),
+                      "stop at the last round whose epsilon fits this budget; 0 = no budget"),
+      SADDLE_DECK_KEY(privacy, target_epsilon, Rule::atLeast(0),
+                      "> 0: choose noise_multiplier so that run.rounds spend this epsilon"),
+      SADDLE_DECK_KEY(privacy, secure, Rule::anything(),
+                      "CSPRNG randomness and discrete Gaussian noise (not reproducible)"),
       SADDLE_DECK_KEY(problem, constraint, Rule::oneOf({"none", "demographic_parity"}),
                       "constraint imposed on the model"),
       SADDLE_DECK_KEY(problem, tolerance, Rule::within(0, 1),
@@ -613,6 +640,25 @@ void Deck::validateCrossKeys() const {
     fail("privacy.noise_multiplier", formatFloat(privacy.noise_multiplier),
          "must be 0 when privacy.clip_norm = inf: the noise std sigma * C would be infinite",
          "privacy.clip_norm");
+  if (privacy.enabled && privacy.sampling == "poisson" && privacy.neighbouring != "add_remove")
+    fail("privacy.neighbouring", quote(privacy.neighbouring),
+         "Poisson sampling is accounted under \"add_remove\" neighbours", "privacy.sampling");
+  if (privacy.enabled && privacy.sampling == "shuffle" && privacy.neighbouring != "replace_one")
+    fail("privacy.neighbouring", quote(privacy.neighbouring),
+         "shuffled fixed-size batches are accounted under \"replace_one\" neighbours: adding a "
+         "record would move every other record's batch",
+         "privacy.sampling");
+  if (privacy.enabled && privacy.clipping == "adaptive" && std::isinf(privacy.clip_norm))
+    fail("privacy.clip_norm", "inf", "adaptive clipping needs a finite starting clip norm",
+         "privacy.clipping");
+  if (privacy.target_epsilon > 0 && !privacy.enabled)
+    fail("privacy.target_epsilon", formatFloat(privacy.target_epsilon),
+         "needs privacy.enabled = true", "privacy.enabled");
+  if (privacy.target_epsilon > 0 && privacy.epsilon_budget > 0 &&
+      privacy.target_epsilon > privacy.epsilon_budget)
+    fail("privacy.target_epsilon", formatFloat(privacy.target_epsilon),
+         "must not exceed privacy.epsilon_budget = " + formatFloat(privacy.epsilon_budget),
+         "privacy.epsilon_budget");
 }
 
 std::string Deck::toToml() const {

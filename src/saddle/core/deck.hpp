@@ -56,10 +56,22 @@ struct OptimConfig {
 
 /// [privacy]: per-silo record-level DP of every message a silo sends.
 struct PrivacyConfig {
-  bool enabled = true;           ///< false: no clipping, no noise (plain SGD on the sample)
-  double sampling_rate = 0.05;   ///< Poisson sampling rate q per silo and round, in (0, 1]
-  double clip_norm = 1.0;        ///< C: per-record gradient norm bound, > 0 (inf allowed)
-  double noise_multiplier = 1.0; ///< sigma: noise std is sigma * C; 0 = no noise
+  bool enabled = true;              ///< false: no clipping, no noise (plain SGD on the sample)
+  std::string sampling = "poisson"; ///< "poisson" | "shuffle" (fixed-size batches)
+  std::string neighbouring = "add_remove"; ///< "add_remove" (poisson) | "replace_one" (shuffle)
+  double sampling_rate = 0.05;         ///< q: Poisson rate, or batch size / silo size for shuffle
+  std::string clipping = "flat";       ///< "flat" | "per_layer" | "adaptive"
+  double clip_norm = 1.0;              ///< C: per-record gradient norm bound, > 0 (inf allowed)
+  double noise_multiplier = 1.0;       ///< sigma: noise std is sigma * C; 0 = no noise
+  double stats_noise_multiplier = 4.0; ///< noise std / sensitivity of released constraint counts
+  double adaptive_quantile = 0.5;      ///< adaptive clipping: target share of unclipped records
+  double adaptive_lr = 0.2;            ///< adaptive clipping: geometric step of the clip norm
+  double adaptive_noise = 10.0;        ///< adaptive clipping: noise std on a silo's unclipped count
+  std::string accountant = "rdp";      ///< "rdp" | "pld"
+  double delta = 1e-5;                 ///< delta of the reported (epsilon, delta)
+  double epsilon_budget = 0.0;         ///< stop before exceeding this epsilon; 0 = no budget
+  double target_epsilon = 0.0; ///< > 0: calibrate noise_multiplier to reach it at run.rounds
+  bool secure = false;         ///< CSPRNG + discrete Gaussian noise (not reproducible)
 };
 
 /// [problem]: objective and constraints.

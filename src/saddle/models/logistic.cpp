@@ -9,7 +9,9 @@ BatchScratch::BatchScratch(std::int64_t capacity)
     : idx(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::idx"), capacity),
       z(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::z"), capacity),
       coef(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::coef"), capacity),
-      weight(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::weight"), capacity) {}
+      weight(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::weight"), capacity),
+      weight_bias(Kokkos::view_alloc(Kokkos::WithoutInitializing, "saddle::batch::weight_bias"),
+                  capacity) {}
 
 LogisticModel::LogisticModel(std::int64_t n_features)
     : _n_features(n_features), _theta("saddle::LogisticModel::theta", n_features + 1) {}
@@ -22,10 +24,10 @@ void LogisticModel::perSample(ExecSpace const& space, data::SiloData const& data
 }
 
 void LogisticModel::accumulateGradient(ExecSpace const& space, data::SiloData const& data,
-                                       BatchScratch const& batch, Vector<double> const& w,
+                                       BatchScratch const& batch, ClippedWeights const& w,
                                        Vector<double> const& grad, std::int64_t offset) const {
-  // grad += sum_i w_i [x_i, 1]
-  kernels::glmWeightedRowSum(space, data.x, batch.idx, batch.size, w, grad, offset);
+  // grad += sum_i [w_i x_i, w_bias_i]
+  kernels::glmWeightedRowSum(space, data.x, batch.idx, batch.size, w.weights, w.bias, grad, offset);
 }
 
 void LogisticModel::saveState(State& state, std::string const& prefix) const {

@@ -1,14 +1,23 @@
 #pragma once
-/// Inter-silo record-level DP of a silo's message: each record's gradient (of its loss plus
-/// its share of the Lagrangian proxy terms) is clipped to norm C before anything is summed,
-/// and Gaussian noise is added to the silo's sums before they leave the silo:
-///   gradient part: N(0, (sigma C)^2 I)     (add/remove-one sensitivity C)
-///   statistics part (group counts and positive counts): N(0, (sigma sqrt(2))^2 I)
-///   (a record moves its group's count by 1 and its positive count by at most 1).
-/// sigma = 0 adds exact zeros. Accounting of the composed releases is done elsewhere.
+/// Inter-silo record-level DP of a silo's message. Each record's gradient (of its loss plus its
+/// share of the Lagrangian proxy terms) is clipped before anything is summed, and Gaussian
+/// noise is added to the silo's sums before they leave the silo. With the add/remove
+/// sensitivity Delta of each part of the message, the noise std of each part is
+///   gradient (clip norm C):                 sigma   * C
+///   constraint statistics (problem's Delta): sigma_s * Delta_s
+///   adaptive clipping's unclipped count (1): adaptive_noise
+/// The whole message is one Gaussian mechanism whose noise multiplier is
+///   sigma_eff = (sigma^-2 + sigma_s^-2 + (adaptive_noise)^-2)^(-1/2)
+/// (rescale each part to unit noise; the rescaled sensitivities add in squares). Under
+/// replace-one neighbours every sensitivity doubles, so the accounted multiplier is
+/// sigma_eff / 2. Clipping modes: flat (one norm C); per_layer (weights and bias each to
+/// C / sqrt(2): the same total bound C); adaptive (C follows a target quantile of the norms,
+/// Andrew et al. 2019, from the privatized count of unclipped records).
 #include "kernels/types.hpp"
 #include "saddle/core/deck.hpp"
+#include "saddle/core/state.hpp"
 #include "saddle/data/dataset.hpp"
+#include "saddle/federated/federation.hpp"
 #include "saddle/models/logistic.hpp"
 
 #include <cstdint>
@@ -16,32 +25,60 @@
 
 namespace saddle {
 
-class Privatizer {
+/// Where the parts of a silo message sit in the federation buffer.
+struct MessageLayout {
+  std::int64_t grad_offset = 0, n_grad = 0;
+  std::int64_t stats_offset = 0, n_stats = 0;     ///< the problem's statistics
+  std::int64_t privacy_offset = 0, n_privacy = 0; ///< the privacy layer's own (adaptive count)
+  double stats_sensitivity = 0.0;                 ///< add/remove L2 sensitivity of the stats
+  std::int64_t size() const { return n_grad + n_stats + n_privacy; }
+};
+
+class Privatizer : public Stateful {
 public:
   Privatizer(PrivacyConfig const& cfg, std::uint64_t seed);
 
-  /// Weights whose weighted row sum is the silo's (clipped) gradient sum: batch.weight with
-  /// per-record clipping when enabled, batch.coef itself when not. Needs data.row_norm
-  /// = ||[x_i, 1]||: the per-record gradient of a GLM is coef_i [x_i, 1]. Async.
-  Vector<double> const& clippedWeights(ExecSpace const& space, data::SiloData const& data,
-                                       BatchScratch& batch) const;
+  /// Message slots the privacy layer adds (1 for adaptive clipping, else 0).
+  std::int64_t ownStatsSize() const { return adaptive() ? 1 : 0; }
 
-  /// Add the noise of silo `silo` at round `round` to message[grad_offset, +n_grad) and
-  /// message[stats_offset, +n_stats). Nothing when disabled. Async.
-  void addNoise(ExecSpace const& space, Vector<double> const& message, std::int64_t grad_offset,
-                std::int64_t n_grad, std::int64_t stats_offset, std::int64_t n_stats,
+  /// Clip the batch's per-record gradients coef_i [x_i, 1] (norm |coef_i| ||[x_i, 1]||, no
+  /// per-record gradient formed) and return the weights whose row sum is the clipped sum.
+  /// Adaptive clipping also adds the batch's unclipped count to msg[layout.privacy_offset].
+  /// Disabled privacy returns batch.coef unchanged. Async on `space`.
+  ClippedWeights clip(ExecSpace const& space, data::SiloData const& data, BatchScratch& batch,
+                      Vector<double> const& msg, MessageLayout const& layout) const;
+
+  /// Add silo `silo`'s round-`round` noise to every part of its message. Async.
+  void addNoise(ExecSpace const& space, Vector<double> const& msg, MessageLayout const& layout,
                 std::int64_t silo, std::int64_t round) const;
 
+  /// After aggregation: adaptive clipping moves C toward the target quantile,
+  ///   C <- C exp(-lr (unclipped / expected_records - quantile)).
+  void update(Federation::HostBuffer const& agg, MessageLayout const& layout,
+              double expected_records);
+
+  /// Noise multiplier of one silo message as a single Gaussian mechanism, under the deck's
+  /// neighbouring relation (see the file comment). +inf when nothing is released noisily.
+  double accountedNoiseMultiplier(MessageLayout const& layout) const;
+
   bool enabled() const { return _cfg.enabled; }
+  bool adaptive() const { return _cfg.enabled && _cfg.clipping == "adaptive"; }
+  double clipNorm() const { return _clip; }
   /// sigma C (0 when sigma = 0, also for C = inf, where sigma C would be NaN).
   double gradientNoiseStd() const;
-  double statsNoiseStd() const;
-  /// One line for the start-up log: mechanism, neighbouring relation, sigma, C, q.
-  std::string describe() const;
+  /// Set sigma (calibration to a target epsilon). Only before the first round.
+  void setNoiseMultiplier(double sigma) { _cfg.noise_multiplier = sigma; }
+  PrivacyConfig const& config() const { return _cfg; }
+  /// One line for the start-up log: mechanism, neighbouring relation, sigma, C, clipping.
+  std::string describe(MessageLayout const& layout) const;
+
+  void saveState(State& state, std::string const& prefix) const override;
+  void loadState(State const& state, std::string const& prefix) override;
 
 private:
   PrivacyConfig _cfg;
   std::uint64_t _seed;
+  double _clip; ///< current clip norm (moves under adaptive clipping)
 };
 
 } // namespace saddle

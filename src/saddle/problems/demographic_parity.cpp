@@ -30,6 +30,10 @@ std::string DemographicParity::constraintName(std::int64_t j) const {
   return j % 2 == 0 ? "dp_rate" + g + "_above" : "dp_rate" + g + "_below";
 }
 
+double DemographicParity::statsSensitivity() const {
+  return std::sqrt(2.0);
+}
+
 void DemographicParity::addProxyDerivative(ExecSpace const& space, data::SiloData const& data,
                                            BatchScratch& batch, Vector<double> const& lambda) {
   // a_g = mu_g n / n_g - sum_h mu_h,  mu_g = lambda_{2g} - lambda_{2g+1}

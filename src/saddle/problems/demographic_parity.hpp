@@ -22,6 +22,8 @@ public:
   std::string constraintName(std::int64_t j) const override;
   /// Statistics: [count_0 .. count_{k-1}, positives_0 .. positives_{k-1}].
   std::int64_t statsSize() const override { return 2 * _n_groups; }
+  /// A record moves its group's count by 1 and its positive count by at most 1: sqrt(2).
+  double statsSensitivity() const override;
 
   void addProxyDerivative(ExecSpace const& space, data::SiloData const& data, BatchScratch& batch,
                           Vector<double> const& lambda) override;

@@ -24,6 +24,9 @@ public:
   /// Length of the statistics a silo releases each round for the dual player.
   virtual std::int64_t statsSize() const = 0;
 
+  /// L2 norm by which one record (added or removed) can change the statistics at most.
+  virtual double statsSensitivity() const = 0;
+
   /// batch.coef += d/dz_i of sum_j lambda_j * proxy_j's share of record i. Async.
   virtual void addProxyDerivative(ExecSpace const& space, data::SiloData const& data,
                                   BatchScratch& batch, Vector<double> const& lambda) = 0;
@@ -41,6 +44,7 @@ public:
   std::int64_t numConstraints() const override { return 0; }
   std::string constraintName(std::int64_t) const override { return {}; }
   std::int64_t statsSize() const override { return 0; }
+  double statsSensitivity() const override { return 0.0; }
   void addProxyDerivative(ExecSpace const&, data::SiloData const&, BatchScratch&,
                           Vector<double> const&) override {}
   void accumulateStats(ExecSpace const&, data::SiloData const&, BatchScratch const&,

@@ -10,13 +10,25 @@ std::unique_ptr<Problem> makeProblem(ProblemConfig const& cfg, data::DataInfo co
     return std::make_unique<DemographicParity>(info.train_group_counts, cfg.tolerance);
   return std::make_unique<Unconstrained>();
 }
+MessageLayout makeLayout(LogisticModel const& model, Problem const& problem,
+                         Privatizer const& privatizer) {
+  MessageLayout l;
+  l.n_grad = model.numParams();
+  l.stats_offset = l.n_grad;
+  l.n_stats = problem.statsSize();
+  l.stats_sensitivity = problem.statsSensitivity();
+  l.privacy_offset = l.stats_offset + l.n_stats;
+  l.n_privacy = privatizer.ownStatsSize();
+  return l;
+}
 } // namespace
 
 Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
     : deck(std::move(deck_in)), comm(std::move(comm_in)), data(data::load(deck, comm)),
       model(data.info.n_features), problem(makeProblem(deck.problem, data.info)),
-      privatizer(deck.privacy, deck.run.seed), sampler(deck.privacy.sampling_rate, deck.run.seed),
-      federation(comm, model.numParams() + problem->statsSize()), primal(deck.optim.lr),
-      dual(problem->numConstraints(), deck.optim.dual_lr) {}
+      privatizer(deck.privacy, deck.run.seed),
+      sampler(data::makeSampler(deck.privacy, deck.run.seed)),
+      layout(makeLayout(model, *problem, privatizer)), federation(comm, layout.size()),
+      primal(deck.optim.lr), dual(problem->numConstraints(), deck.optim.dual_lr) {}
 
 } // namespace saddle

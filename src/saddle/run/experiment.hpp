@@ -28,13 +28,11 @@ struct Experiment {
   LogisticModel model;
   std::unique_ptr<Problem> problem;
   Privatizer privatizer;
-  data::PoissonSampler sampler;
-  Federation federation; ///< message layout: [gradient (numParams) | problem statistics]
+  std::unique_ptr<data::Sampler> sampler;
+  MessageLayout layout;  ///< [gradient | problem statistics | privacy statistics]
+  Federation federation; ///< sums the silo messages of `layout` across ranks
   Sgd primal;
   ProjectedGradientAscent dual;
-
-  std::int64_t gradOffset() const { return 0; }
-  std::int64_t statsOffset() const { return model.numParams(); }
 };
 
 } // namespace saddle

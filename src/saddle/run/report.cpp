@@ -35,7 +35,8 @@ void Trainer::logStartup() const {
                            static_cast<long long>(_x.data.info.n_test),
                            static_cast<long long>(_x.data.silos.begin),
                            static_cast<long long>(_x.data.silos.end)));
-  log::info(c, _x.privatizer.describe());
+  log::info(c, _x.sampler->describe());
+  log::info(c, _x.privatizer.describe(_x.layout));
   log::info(c, "problem: " + (_x.problem->numConstraints() == 0
                                   ? std::string("unconstrained cross-entropy")
                                   : log::format("cross-entropy s.t. demographic parity, "

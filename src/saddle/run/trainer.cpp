@@ -27,35 +27,37 @@ void Trainer::runRound() {
   auto const& train = _x.data.train;
   auto const& msg = _x.federation.buffer();
   _x.federation.clear(space);
+  auto const& layout = _x.layout;
   for (std::size_t k = 0; k < train.silo_ids.size(); ++k) {
     std::int64_t const silo = train.silo_ids[k];
-    // batch_s ~ Poisson(q) over silo s's records, keyed by (seed, s, round)
-    _x.sampler.draw(space, train, k, _round, _batch);
+    // batch_s = the sampler's batch of silo s at this round (a pure function of seed, s, round)
+    _x.sampler->draw(space, train, k, _round, _batch);
     // z_i = theta . [x_i, 1] ;  coef_i = d loss_i / d z_i
     _x.model.perSample(space, train, _batch);
     // coef_i += d/dz_i sum_j lambda_j proxy_j(i)   (per-record Lagrangian)
     _x.problem->addProxyDerivative(space, train, _batch, _x.dual.lambda());
     // w_i = coef_i min(1, C / (|coef_i| ||[x_i, 1]||))   (per-record clipping)
-    auto const& w = _x.privatizer.clippedWeights(space, train, _batch);
-    // msg_s = [sum_i w_i [x_i, 1] | constraint statistics of the batch]
-    _x.model.accumulateGradient(space, train, _batch, w, msg, _x.gradOffset());
-    _x.problem->accumulateStats(space, train, _batch, msg, _x.statsOffset());
-    // msg_s += N(0, sigma^2 C^2 I) on the gradient, N(0, 2 sigma^2 I) on the statistics
-    _x.privatizer.addNoise(space, msg, _x.gradOffset(), _x.model.numParams(), _x.statsOffset(),
-                           _x.problem->statsSize(), silo, _round);
+    auto const w = _x.privatizer.clip(space, train, _batch, msg, layout);
+    // msg_s = [sum_i w_i [x_i, 1] | constraint statistics of the batch | privacy statistics]
+    _x.model.accumulateGradient(space, train, _batch, w, msg, layout.grad_offset);
+    _x.problem->accumulateStats(space, train, _batch, msg, layout.stats_offset);
+    // msg_s += N(0, sigma^2 C^2 I) | N(0, sigma_s^2 Delta_s^2 I) | N(0, adaptive_noise^2)
+    _x.privatizer.addNoise(space, msg, layout, silo, _round);
     _local_records += _batch.size;
   }
   // agg = sum over all silos of msg_s   (one MPI_Allreduce of the packed buffer)
   auto const& agg = _x.federation.aggregate(space);
-  // theta <- theta - eta * agg.grad / (q n)
-  double const expected_batch = _x.sampler.rate() * static_cast<double>(_x.data.info.n_train);
-  _x.primal.step(space, _x.model.theta(), msg, _x.gradOffset(), 1.0 / expected_batch);
+  // theta <- theta - eta * agg.grad / E[batch]
+  double const expected_batch = _x.sampler->expectedRecords(_x.data.info);
+  _x.primal.step(space, _x.model.theta(), msg, layout.grad_offset, 1.0 / expected_batch);
   // lambda <- max(0, lambda + eta_lambda * g(agg.stats))   (true, thresholded violations)
-  std::vector<double> stats(_x.problem->statsSize());
+  std::vector<double> stats(layout.n_stats);
   for (std::size_t j = 0; j < stats.size(); ++j)
-    stats[j] = agg(_x.statsOffset() + static_cast<std::int64_t>(j));
+    stats[j] = agg(layout.stats_offset + static_cast<std::int64_t>(j));
   _violation = _x.problem->violation(stats);
   _x.dual.step(space, _violation);
+  // C <- C exp(-eta_C (unclipped share - quantile))   (adaptive clipping only)
+  _x.privatizer.update(agg, layout, expected_batch);
   ++_round;
 }
 
@@ -111,12 +113,14 @@ void Trainer::saveState(State& state, std::string const& prefix) const {
   state.putInt(prefix + "round", _round);
   _x.model.saveState(state, "model/");
   _x.dual.saveState(state, "dual/");
+  _x.privatizer.saveState(state, "privacy/");
 }
 
 void Trainer::loadState(State const& state, std::string const& prefix) {
   _round = state.integer(prefix + "round");
   _x.model.loadState(state, "model/");
   _x.dual.loadState(state, "dual/");
+  _x.privatizer.loadState(state, "privacy/");
 }
 
 State Trainer::state() const {
