@@ -52,6 +52,9 @@ template <class Space> void fence(Space const& space, char const* label) {
 
 /// Profiling region for the lifetime of the object (Kokkos::Profiling::ScopedRegion since 3.7).
 #if KOKKOS_VERSION >= 30700
+} // namespace saddle::compat
+#include <Kokkos_Profiling_ScopedRegion.hpp>
+namespace saddle::compat {
 using ScopedRegion = Kokkos::Profiling::ScopedRegion;
 #else
 class ScopedRegion {
