@@ -118,7 +118,7 @@ TEST(Deck, UnknownSectionSuggestsTheNearestSection) {
                     "'optim'?)"});
   expectInputError([] { parse("[accountant]\nkind = \"rdp\"\n"); },
                    {"unknown section 'accountant' (sections: run, data, silos, model, optim, "
-                    "privacy, problem)"});
+                    "privacy, problem, checkpoint)"});
 }
 
 TEST(Deck, KeyOutsideASectionIsAnError) {

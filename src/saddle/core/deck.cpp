@@ -141,6 +141,11 @@ std::vector<KeySpec> const& specs() {
                       "constraint imposed on the model"),
       SADDLE_DECK_KEY(problem, tolerance, Rule::within(0, 1),
                       "allowed |P(yhat=1 | g) - P(yhat=1)| for every group g"),
+      SADDLE_DECK_KEY(checkpoint, every, Rule::atLeast(0),
+                      "write a checkpoint every N rounds; 0 = only at the end and on SIGUSR1/SIGTERM"),
+      SADDLE_DECK_KEY(checkpoint, keep, Rule::atLeast(1), "keep the last K checkpoints"),
+      SADDLE_DECK_KEY(checkpoint, dir, Rule::anything(),
+                      "checkpoint folder; \"\" = <run.output_dir>/checkpoints"),
   };
   return table;
 }
@@ -671,6 +676,22 @@ std::string Deck::toToml() const {
       out += (out.empty() ? "[" : "\n[") + section + "]\n";
     }
     out += nameOf(spec.key) + " = " + fieldText(spec.field(self), true) + "\n";
+  }
+  return out;
+}
+
+std::vector<std::string> Deck::differences(Deck const& other,
+                                         std::vector<std::string> const& ignore) const {
+  Deck& self = const_cast<Deck&>(*this); // read only, as in toToml()
+  Deck& that = const_cast<Deck&>(other);
+  std::vector<std::string> out;
+  for (auto const& spec : specs()) {
+    if (std::find(ignore.begin(), ignore.end(), spec.key) != ignore.end())
+      continue;
+    std::string const a = fieldText(spec.field(self), true);
+    std::string const b = fieldText(spec.field(that), true);
+    if (a != b)
+      out.push_back(spec.key + ": " + a + " -> " + b);
   }
   return out;
 }

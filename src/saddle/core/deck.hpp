@@ -80,6 +80,13 @@ struct ProblemConfig {
   double tolerance = 0.05;                       ///< allowed |P(yhat=1|g) - P(yhat=1)|
 };
 
+/// [checkpoint]: restart files of the whole state.
+struct CheckpointConfig {
+  std::int64_t every = 0;  ///< write every N rounds; 0 = only at the end and on a signal
+  std::int64_t keep = 3;   ///< keep the last K checkpoints
+  std::string dir;         ///< folder; "" = <run.output_dir>/checkpoints
+};
+
 /// One described deck key, for validation messages and for inputs/README.md.
 struct DeckKeyInfo {
   std::string key;          ///< "section.name"
@@ -98,6 +105,7 @@ public:
   OptimConfig optim;
   PrivacyConfig privacy;
   ProblemConfig problem;
+  CheckpointConfig checkpoint;
 
   /// Parse TOML `text` named `source` (a path, for messages), then apply `overrides`
   /// ("section.key=value", value in TOML syntax or a bare string), then validate.
@@ -114,6 +122,11 @@ public:
 
   /// The effective deck (every key, defaults included) as TOML text, for logs and outputs.
   std::string toToml() const;
+
+  /// Keys whose values differ between this deck and `other` (as "key: a -> b"), ignoring
+  /// the keys in `ignore` (e.g. those a restart may change).
+  std::vector<std::string> differences(Deck const& other,
+                                       std::vector<std::string> const& ignore) const;
 
   /// Every key with its type, default, range and description, in deck order.
   static std::vector<DeckKeyInfo> const& keys();
