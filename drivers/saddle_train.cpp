@@ -1,6 +1,8 @@
 // saddle-train: train a model on the deck's data held by silos over MPI ranks.
 //   saddle-train DECK [--set section.key=value]... [--output DIR]
-// Exit codes: 0 success, 2 bad input (deck, data, command line), 1 runtime failure.
+//   saddle-train DECK --restart FILE|latest
+// Exit codes: 0 success, 2 bad input (deck, data, checkpoint, command line), 1 runtime failure
+// (divergence included), 3 stopped by SIGUSR1/SIGTERM after writing a checkpoint.
 #include "saddle/core/comm.hpp"
 #include "saddle/run/app.hpp"
 
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
   app.add_option("--set", options.overrides,
                  "override a deck key: --set section.key=value (repeatable)");
   app.add_option("--output", output, "output folder (same as --set run.output_dir=DIR)");
+  app.add_option("--restart", options.restart,
+                 "continue from a checkpoint file, or 'latest' in the checkpoint folder");
   try {
     app.parse(argc, argv);
   } catch (CLI::CallForHelp const& e) {
@@ -34,7 +38,8 @@ int main(int argc, char** argv) {
   } catch (CLI::ParseError const& e) {
     if (world.rank() == 0) {
       std::fprintf(stderr, "saddle-train: error: %s\n", e.what());
-      std::fprintf(stderr, "usage: saddle-train DECK [--set section.key=value]... [--output DIR]"
+      std::fprintf(stderr, "usage: saddle-train DECK [--set section.key=value]... [--output DIR] "
+                           "[--restart FILE|latest]"
                            " (see --help)\n");
     }
     return saddle::kExitInput;

@@ -118,7 +118,7 @@ std::vector<KeySpec> const& specs() {
                       "clipping (then noise_multiplier must be 0)"),
       SADDLE_DECK_KEY(privacy, noise_multiplier, Rule::atLeast(0),
                       "sigma: Gaussian noise std is sigma * C per silo message; 0 = a non-private "
-                      "run (no noise on any part)"),
+                      "run (no noise on any part); set by target_epsilon when that is > 0"),
       SADDLE_DECK_KEY(privacy, stats_noise_multiplier, Rule::above(0),
                       "noise std / sensitivity of the constraint counts a silo releases"),
       SADDLE_DECK_KEY(privacy, adaptive_quantile, Rule::within(0, 1),
@@ -141,8 +141,10 @@ std::vector<KeySpec> const& specs() {
                       "constraint imposed on the model"),
       SADDLE_DECK_KEY(problem, tolerance, Rule::within(0, 1),
                       "allowed |P(yhat=1 | g) - P(yhat=1)| for every group g"),
-      SADDLE_DECK_KEY(checkpoint, every, Rule::atLeast(0),
-                      "write a checkpoint every N rounds; 0 = only at the end and on SIGUSR1/SIGTERM"),
+      SADDLE_DECK_KEY(
+          checkpoint,
+          every, Rule::atLeast(0),
+          "write a checkpoint every N rounds; 0 = only at the end and on SIGUSR1/SIGTERM"),
       SADDLE_DECK_KEY(checkpoint, keep, Rule::atLeast(1), "keep the last K checkpoints"),
       SADDLE_DECK_KEY(checkpoint, dir, Rule::anything(),
                       "checkpoint folder; \"\" = <run.output_dir>/checkpoints"),
@@ -681,7 +683,7 @@ std::string Deck::toToml() const {
 }
 
 std::vector<std::string> Deck::differences(Deck const& other,
-                                         std::vector<std::string> const& ignore) const {
+                                           std::vector<std::string> const& ignore) const {
   Deck& self = const_cast<Deck&>(*this); // read only, as in toToml()
   Deck& that = const_cast<Deck&>(other);
   std::vector<std::string> out;

@@ -147,8 +147,13 @@ HistoryWriter::HistoryWriter(std::string const& dir, std::int64_t resume_after_r
 
 HistoryWriter::~HistoryWriter() = default;
 
+void HistoryWriter::flush() {
+  _impl->flush();
+}
+
 void HistoryWriter::append(std::int64_t round,
-                           std::vector<std::pair<std::string, double>> const& metrics) {
+                           std::vector<std::pair<std::string, double>> const& metrics,
+                           bool flush_now) {
   auto& m = *_impl;
   if (!m.rounds.empty() && round <= m.rounds.back())
     throw Error("saddle::HistoryWriter: round " + std::to_string(round) + " appended after round " +
@@ -178,7 +183,8 @@ void HistoryWriter::append(std::int64_t round,
     writeAt(column.get(), H5T_NATIVE_DOUBLE, n, 1, &value);
   }
   m.rounds.push_back(round);
-  m.flush();
+  if (flush_now)
+    m.flush();
 }
 
 void HistoryWriter::truncateAfter(std::int64_t round) {

@@ -50,7 +50,12 @@ public:
   /// Append the row of `round` (greater than every round already in the file; Error if not).
   /// Metrics new to the file get NaN for earlier rows; metrics missing here get NaN in this
   /// row. Names are non-empty, without '/', and not "round". Flushes the file.
-  void append(std::int64_t round, std::vector<std::pair<std::string, double>> const& metrics);
+  /// With flush_now = false the row may stay in HDF5's cache until flush() (cheaper per row;
+  /// a kill loses the rows since the last flush).
+  void append(std::int64_t round, std::vector<std::pair<std::string, double>> const& metrics,
+              bool flush_now = true);
+  /// Write everything appended so far to disk.
+  void flush();
   /// Drop every row of a round > `round`, and metrics left with no value. Flushes the file.
   void truncateAfter(std::int64_t round);
 

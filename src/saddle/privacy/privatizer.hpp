@@ -31,7 +31,8 @@ struct MessageLayout {
   std::int64_t stats_offset = 0, n_stats = 0;     ///< the problem's statistics
   std::int64_t privacy_offset = 0, n_privacy = 0; ///< the privacy layer's own (adaptive count)
   double stats_sensitivity = 0.0;                 ///< add/remove L2 sensitivity of the stats
-  std::int64_t size() const { return n_grad + n_stats + n_privacy; }
+  std::int64_t control_offset = 0;                ///< 1 slot: a rank asks all to stop (signal)
+  std::int64_t size() const { return n_grad + n_stats + n_privacy + 1; }
 };
 
 class Privatizer : public Stateful {

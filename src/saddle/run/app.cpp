@@ -12,13 +12,15 @@
 namespace saddle {
 
 namespace {
-/// Build the experiment; on failure return the exit code and message instead of throwing, so
-/// that all ranks can agree on the outcome before anyone exits.
-std::unique_ptr<Experiment> setUp(TrainOptions const& o, mpi::Comm const& comm, int& code,
-                                  std::string& message) {
+/// Run `step` on every rank; if it throws on any rank, return the worst exit code everywhere
+/// (the lowest failing rank prints its message) instead of throwing, so that all ranks agree
+/// before anyone exits. `step` must fail on all ranks or be free of collectives after the
+/// point where it can fail on some ranks only.
+template <class Step> int agreed(mpi::Comm const& comm, Step&& step) {
+  int code = kExitOk;
+  std::string message;
   try {
-    Deck deck = Deck::fromFile(o.deck_path, comm, o.overrides);
-    return std::make_unique<Experiment>(std::move(deck), comm);
+    step();
   } catch (InputError const& e) {
     code = kExitInput;
     message = e.what();
@@ -26,34 +28,47 @@ std::unique_ptr<Experiment> setUp(TrainOptions const& o, mpi::Comm const& comm, 
     code = kExitRuntime;
     message = e.what();
   }
-  return nullptr;
+  auto const worst = comm.allreduceMax(static_cast<std::int64_t>(code));
+  if (worst == kExitOk)
+    return kExitOk;
+  std::int64_t const first_failing =
+      -comm.allreduceMax(static_cast<std::int64_t>(code != kExitOk ? -comm.rank() : -comm.size()));
+  if (comm.rank() == first_failing) {
+    std::fprintf(stderr, "saddle-train: error: %s\n", message.c_str());
+    std::fflush(stderr);
+  }
+  return static_cast<int>(worst);
 }
 } // namespace
 
 int runTraining(TrainOptions const& options, mpi::Comm const& comm) {
-  int code = kExitOk;
-  std::string message;
-  auto experiment = setUp(options, comm, code, message);
-  // Agree: the worst code of any rank wins; the lowest failing rank prints its message.
-  std::int64_t const worst = comm.allreduceMax(static_cast<std::int64_t>(code));
-  if (worst != kExitOk) {
-    std::int64_t const first_failing = -comm.allreduceMax(
-        static_cast<std::int64_t>(code != kExitOk ? -comm.rank() : -comm.size()));
-    if (comm.rank() == first_failing) {
-      std::fprintf(stderr, "saddle-train: error: %s\n", message.c_str());
-      std::fflush(stderr);
-    }
-    return static_cast<int>(worst);
-  }
+  std::unique_ptr<Experiment> experiment;
+  std::unique_ptr<Trainer> trainer;
   Trainer::Options topt;
   topt.write_outputs = options.write_outputs;
   topt.verbose = options.verbose;
-  Trainer trainer(*experiment, topt);
-  trainer.run();
-  if (options.write_outputs)
+  int const setup = agreed(comm, [&] {
+    Deck deck = Deck::fromFile(options.deck_path, comm, options.overrides);
+    experiment = std::make_unique<Experiment>(std::move(deck), comm);
+    trainer = std::make_unique<Trainer>(*experiment, topt);
+    if (!options.restart.empty())
+      trainer->restore(options.restart);
+  });
+  if (setup != kExitOk)
+    return setup;
+  RunSummary summary;
+  try {
+    summary = trainer->run();
+  } catch (DivergenceError const& e) { // thrown on every rank at the same round
+    if (comm.rank() == 0)
+      std::fprintf(stderr, "saddle-train: error: %s\n", e.what());
+    return kExitRuntime;
+  }
+  if (options.write_outputs && options.verbose)
     log::info(comm, "outputs: " + experiment->deck.run.output_dir +
-                        "/{history.csv, evaluation.csv, summary.txt, summary.csv, deck.toml}");
-  return kExitOk;
+                        "/{history.h5, history.csv, evaluation.csv, summary.txt, summary.csv, "
+                        "deck.toml, checkpoints/}");
+  return summary.stop == StopReason::Signal ? kExitInterrupted : kExitOk;
 }
 
 } // namespace saddle

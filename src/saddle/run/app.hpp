@@ -12,16 +12,20 @@ namespace saddle {
 struct TrainOptions {
   std::string deck_path;              ///< TOML deck
   std::vector<std::string> overrides; ///< "section.key=value", applied in order
+  std::string restart;                ///< checkpoint file, "latest", or "" (a fresh run)
   bool write_outputs = true;
   bool verbose = true;
 };
 
-/// Exit codes of saddle's drivers.
-enum ExitCode : int { kExitOk = 0, kExitRuntime = 1, kExitInput = 2 };
+/// Exit codes of saddle's drivers. kExitInterrupted: a stop signal (SIGUSR1/SIGTERM) ended the
+/// run after its round, with a checkpoint written: restart it with --restart latest.
+enum ExitCode : int { kExitOk = 0, kExitRuntime = 1, kExitInput = 2, kExitInterrupted = 3 };
 
-/// Load the deck, build the experiment, train, write outputs. Returns kExitOk, or
-/// kExitInput (on every rank) when the deck or data are bad. A runtime failure after set-up
-/// throws (the driver turns it into MPI_Abort so that no rank hangs). Collective on `comm`.
+/// Load the deck, build the experiment (and restore the checkpoint), train, write outputs.
+/// Returns kExitOk, kExitInterrupted after a stop signal, kExitInput (on every rank) when the
+/// deck, data or checkpoint are bad, kExitRuntime (on every rank) when the training diverged.
+/// Any other runtime failure throws (the driver turns it into MPI_Abort so that no rank
+/// hangs). Collective on `comm`.
 int runTraining(TrainOptions const& options, mpi::Comm const& comm);
 
 } // namespace saddle

@@ -19,6 +19,7 @@ MessageLayout makeLayout(LogisticModel const& model, Problem const& problem,
   l.stats_sensitivity = problem.statsSensitivity();
   l.privacy_offset = l.stats_offset + l.n_stats;
   l.n_privacy = privatizer.ownStatsSize();
+  l.control_offset = l.privacy_offset + l.n_privacy;
   return l;
 }
 } // namespace
@@ -29,6 +30,11 @@ Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
       privatizer(deck.privacy, deck.run.seed),
       sampler(data::makeSampler(deck.privacy, deck.run.seed)),
       layout(makeLayout(model, *problem, privatizer)), federation(comm, layout.size()),
-      primal(deck.optim.lr), dual(problem->numConstraints(), deck.optim.dual_lr) {}
+      primal(deck.optim.lr), dual(problem->numConstraints(), deck.optim.dual_lr) {
+  if (deck.privacy.enabled && deck.privacy.target_epsilon > 0)
+    privatizer.setNoiseMultiplier(SiloLedgers::calibrate(
+        privatizer, *sampler, data.info, layout, deck.run.rounds, deck.privacy.target_epsilon));
+  ledgers = std::make_unique<SiloLedgers>(privatizer, *sampler, data.info, data.silos, layout);
+}
 
 } // namespace saddle

@@ -10,6 +10,7 @@
 #include "saddle/optim/dual_ascent.hpp"
 #include "saddle/optim/sgd.hpp"
 #include "saddle/privacy/privatizer.hpp"
+#include "saddle/privacy/silo_ledgers.hpp"
 #include "saddle/problems/problem.hpp"
 
 #include <cstdint>
@@ -33,6 +34,7 @@ struct Experiment {
   Federation federation; ///< sums the silo messages of `layout` across ranks
   Sgd primal;
   ProjectedGradientAscent dual;
+  std::unique_ptr<SiloLedgers> ledgers; ///< privacy spent per silo (after calibration)
 };
 
 } // namespace saddle

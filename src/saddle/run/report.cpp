@@ -1,11 +1,15 @@
 // What a run prints and writes: the start-up lines, progress lines, per-round history
-// (history.csv), evaluations (evaluation.csv) and the final summary (summary.txt).
+// (history.h5 with a history.csv mirror), evaluations (evaluation.csv) and the final summary
+// (summary.txt, summary.csv). All files are written by rank 0; on a restart they are cut back
+// to the checkpoint's round and appended, so no round is missing or duplicated.
 #include "saddle/core/log.hpp"
+#include "saddle/io/history.hpp"
 #include "saddle/run/trainer.hpp"
 #include "saddle/version.hpp"
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 namespace saddle {
 
@@ -19,6 +23,31 @@ double maxOf(std::vector<double> const& v) {
 
 std::string yesNo(bool b) {
   return b ? "yes" : "NO";
+}
+
+/// Keep the header and the rows whose first field (a round) is <= `round`.
+void truncateCsvAfter(std::filesystem::path const& path, std::int64_t round) {
+  std::ifstream in(path);
+  std::string line, kept;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (header || std::stoll(line.substr(0, line.find(','))) <= round)
+      kept += line + '\n';
+    header = false;
+  }
+  in.close();
+  std::ofstream(path, std::ios::trunc) << kept;
+}
+
+char const* stopText(StopReason r) {
+  switch (r) {
+  case StopReason::Budget:
+    return "stopped at the privacy budget";
+  case StopReason::Signal:
+    return "stopped by a signal";
+  default:
+    return "completed";
+  }
 }
 } // namespace
 
@@ -35,81 +64,135 @@ void Trainer::logStartup() const {
                            static_cast<long long>(_x.data.info.n_test),
                            static_cast<long long>(_x.data.silos.begin),
                            static_cast<long long>(_x.data.silos.end)));
-  log::info(c, _x.sampler->describe());
+  log::info(c, "sampling: " + _x.sampler->describe());
   log::info(c, _x.privatizer.describe(_x.layout));
+  if (_x.ledgers->active())
+    log::info(
+        c, log::format("accounting: %s, delta = %g, worst silo; planned epsilon after %lld "
+                       "rounds: %.4g%s",
+                       _x.deck.privacy.accountant.c_str(), _x.ledgers->delta(),
+                       static_cast<long long>(_x.deck.run.rounds),
+                       _x.ledgers->plannedEpsilon(_x.deck.run.rounds),
+                       _x.deck.privacy.target_epsilon > 0 ? " (sigma calibrated to target)" : ""));
   log::info(c, "problem: " + (_x.problem->numConstraints() == 0
                                   ? std::string("unconstrained cross-entropy")
                                   : log::format("cross-entropy s.t. demographic parity, "
                                                 "|P(yhat=1|g) - P(yhat=1)| <= %g, %lld multipliers",
                                                 _x.deck.problem.tolerance,
                                                 static_cast<long long>(_x.dual.size()))));
-  log::info(c, log::format("%8s %10s %9s %9s %11s %12s", "round", "loss", "accuracy", "dp_gap",
-                           "max_lambda", "records/s"));
+  log::info(c, log::format("%8s %10s %9s %9s %11s %10s %12s", "round", "loss", "accuracy", "dp_gap",
+                           "max_lambda", "epsilon", "records/s"));
 }
 
-void Trainer::progress(double wall) {
+void Trainer::progress() {
   Evaluation const e = evaluate(_x.space, _x.model, _x.data.train, _x.data.info.n_groups, _x.comm);
+  if (!std::isfinite(e.loss)) // the same on every rank (an allreduced sum)
+    throw DivergenceError(log::format(
+        "saddle::Trainer: diverged at round %lld: the training loss is %g (lower optim.lr?); "
+        "no checkpoint written after the last good one (%s)",
+        static_cast<long long>(_round), e.loss,
+        _last_checkpoint.empty() ? "none" : _last_checkpoint.c_str()));
   std::int64_t records = _local_records;
   _x.comm.allreduceSum(&records, 1);
-  double const slowest = _x.comm.allreduceMax(wall);
+  double const slowest = _x.comm.allreduceMax(_wall);
   double const rate = slowest > 0 ? static_cast<double>(records) / slowest : 0.0;
   double const max_lambda = maxOf(_x.dual.lambdaHost());
+  double const epsilon = _x.ledgers->plannedEpsilon(_round);
   if (_opt.verbose)
-    log::info(_x.comm,
-              log::format("%8lld %10.5f %9.4f %9.4f %11.4g %12.4g", static_cast<long long>(_round),
-                          e.loss, e.accuracy, e.dp_gap, max_lambda, rate));
+    log::info(_x.comm, log::format("%8lld %10.5f %9.4f %9.4f %11.4g %10.4g %12.4g",
+                                   static_cast<long long>(_round), e.loss, e.accuracy, e.dp_gap,
+                                   max_lambda, epsilon, rate));
+  if (_round % _x.deck.run.log_every != 0)
+    return; // the final round's line is printed, but history keeps the log_every grid
+  _pending = {{"train_loss", e.loss},
+              {"train_accuracy", e.accuracy},
+              {"train_dp_gap", e.dp_gap},
+              {"epsilon", epsilon},
+              {"records_per_s", rate}};
   if (_opt.write_outputs && _x.comm.rank() == 0)
     _evaluation << _round << ','
-                << log::format("%.10g,%.10g,%.10g,%.10g,%.6g\n", e.loss, e.accuracy, e.dp_gap,
-                               max_lambda, rate)
+                << log::format("%.10g,%.10g,%.10g,%.10g,%.10g,%.6g\n", e.loss, e.accuracy, e.dp_gap,
+                               max_lambda, epsilon, rate)
                 << std::flush;
 }
 
 void Trainer::openOutputs() {
   namespace fs = std::filesystem;
   fs::path const dir = _x.deck.run.output_dir;
-  bool failed = false;
+  bool const resuming = _resumed_from >= 0;
+  std::string failure;
   if (_x.comm.rank() == 0) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    _history.open(dir / "history.csv");
-    _evaluation.open(dir / "evaluation.csv");
-    std::ofstream deck_out(dir / "deck.toml");
-    deck_out << _x.deck.toToml();
-    failed = ec || !_history || !_evaluation || !deck_out;
+    try {
+      fs::create_directories(dir);
+      _history_h5 = std::make_unique<io::HistoryWriter>(dir.string(), _resumed_from);
+      for (auto const* name : {"history.csv", "evaluation.csv"})
+        if (resuming && fs::exists(dir / name))
+          truncateCsvAfter(dir / name, _resumed_from);
+      bool const fresh_csv = !resuming || !fs::exists(dir / "history.csv");
+      _history.open(dir / "history.csv", resuming ? std::ios::app : std::ios::trunc);
+      _evaluation.open(dir / "evaluation.csv", resuming ? std::ios::app : std::ios::trunc);
+      std::ofstream(dir / "deck.toml") << _x.deck.toToml();
+      if (!_history || !_evaluation)
+        throw IoError("cannot open history.csv or evaluation.csv");
+      if (fresh_csv) {
+        _history << "round";
+        for (std::int64_t j = 0; j < _x.problem->numConstraints(); ++j)
+          _history << ",violation_" << _x.problem->constraintName(j);
+        for (std::int64_t j = 0; j < _x.problem->numConstraints(); ++j)
+          _history << ",lambda_" << _x.problem->constraintName(j);
+        _history << ",epsilon_rdp,clip_norm\n";
+        _evaluation << "round,train_loss,train_accuracy,train_dp_gap,max_lambda,epsilon,"
+                       "records_per_s\n";
+      }
+    } catch (std::exception const& e) {
+      failure = e.what();
+    }
   }
-  if (_x.comm.anyFailed(failed))
+  _x.comm.broadcast(failure);
+  if (!failure.empty())
     throw IoError("saddle::Trainer: cannot write outputs in run.output_dir = '" + dir.string() +
-                  "' (check that the folder can be created and written)");
-  if (_x.comm.rank() != 0)
-    return;
-  _history << "round";
-  for (std::int64_t j = 0; j < _x.problem->numConstraints(); ++j)
-    _history << ",violation_" << _x.problem->constraintName(j);
-  for (std::int64_t j = 0; j < _x.problem->numConstraints(); ++j)
-    _history << ",lambda_" << _x.problem->constraintName(j);
-  _history << '\n';
-  _evaluation << "round,train_loss,train_accuracy,train_dp_gap,max_lambda,records_per_s\n";
+                  "': " + failure);
 }
 
 void Trainer::recordRound() {
   std::vector<double> const lambda = _x.dual.lambdaHost();
-  if (_x.comm.rank() != 0)
+  if (_x.comm.rank() != 0) {
+    _pending.clear();
     return;
+  }
+  std::vector<std::pair<std::string, double>> metrics;
   _history << _round;
-  for (double v : _violation)
-    _history << ',' << log::format("%.10g", v);
-  for (double l : lambda)
-    _history << ',' << log::format("%.10g", l);
-  _history << '\n';
+  for (std::size_t j = 0; j < _violation.size(); ++j) {
+    auto const name = _x.problem->constraintName(static_cast<std::int64_t>(j));
+    metrics.emplace_back("violation_" + name, _violation[j]);
+    _history << ',' << log::format("%.10g", _violation[j]);
+  }
+  for (std::size_t j = 0; j < lambda.size(); ++j) {
+    metrics.emplace_back("lambda_" + _x.problem->constraintName(static_cast<std::int64_t>(j)),
+                         lambda[j]);
+    _history << ',' << log::format("%.10g", lambda[j]);
+  }
+  double const eps = _x.ledgers->plannedEpsilonRdp(_round);
+  metrics.emplace_back("epsilon_rdp", eps);
+  metrics.emplace_back("clip_norm", _x.privatizer.clipNorm());
+  _history << ',' << log::format("%.10g,%.10g\n", eps, _x.privatizer.clipNorm());
+  for (auto const& m : _pending)
+    metrics.push_back(m);
+  _pending.clear();
+  bool const flush = _round % _x.deck.run.log_every == 0;
+  _history_h5->append(_round, metrics, flush);
+  if (flush)
+    _history << std::flush;
 }
 
 void Trainer::writeSummary(RunSummary const& s) const {
   std::string text;
   auto add = [&text](std::string const& line) { text += line + '\n'; };
-  add(log::format("rounds %lld, wall %.3f s, %lld records, %.4g records/s",
-                  static_cast<long long>(s.rounds), s.wall_seconds,
+  add(log::format("%s after round %lld; wall %.3f s, %lld records, %.4g records/s",
+                  stopText(s.stop), static_cast<long long>(s.rounds), s.wall_seconds,
                   static_cast<long long>(s.records), s.records_per_second));
+  add(log::format("privacy: epsilon %.4g at delta %g (worst silo, %s accountant)", s.epsilon,
+                  s.delta, _x.deck.privacy.accountant.c_str()));
   add(log::format("train: loss %.5f accuracy %.4f dp_gap %.4f (%lld rows)", s.train.loss,
                   s.train.accuracy, s.train.dp_gap, static_cast<long long>(s.train.n)));
   add(log::format("test:  loss %.5f accuracy %.4f dp_gap %.4f (%lld rows)", s.test.loss,
@@ -123,24 +206,32 @@ void Trainer::writeSummary(RunSummary const& s) const {
     add(log::format("constraint %-18s lambda %.5g  holds on train: %s  on test: %s",
                     _x.problem->constraintName(static_cast<std::int64_t>(j)).c_str(), s.lambda[j],
                     yesNo(s.train_satisfied[j]).c_str(), yesNo(s.test_satisfied[j]).c_str()));
+  if (!s.last_checkpoint.empty())
+    add("checkpoint: " + s.last_checkpoint +
+        (s.stop == StopReason::Signal ? " (continue with --restart latest)" : ""));
   if (_opt.verbose)
     log::info(_x.comm, "summary:\n" + text);
-  if (_opt.write_outputs && _x.comm.rank() == 0) {
-    std::ofstream out(std::filesystem::path(_x.deck.run.output_dir) / "summary.txt");
-    out << text;
-    std::ofstream csv(std::filesystem::path(_x.deck.run.output_dir) / "summary.csv");
-    csv << "key,value\n"
-        << log::format("rounds,%lld\nrecords,%lld\n", static_cast<long long>(s.rounds),
-                       static_cast<long long>(s.records))
-        << log::format("train_loss,%.10g\ntrain_accuracy,%.10g\ntrain_dp_gap,%.10g\n", s.train.loss,
-                       s.train.accuracy, s.train.dp_gap)
-        << log::format("test_loss,%.10g\ntest_accuracy,%.10g\ntest_dp_gap,%.10g\n", s.test.loss,
-                       s.test.accuracy, s.test.dp_gap)
-        << log::format("max_lambda,%.10g\nwall_seconds,%.6g\nrecords_per_second,%.6g\n",
-                       maxOf(s.lambda), s.wall_seconds, s.records_per_second);
-    if (!out || !csv)
-      log::warnAll(_x.comm, "could not write summary files in " + _x.deck.run.output_dir);
-  }
+  if (!_opt.write_outputs || _x.comm.rank() != 0)
+    return;
+  auto const dir = std::filesystem::path(_x.deck.run.output_dir);
+  std::ofstream out(dir / "summary.txt");
+  out << text;
+  std::ofstream csv(dir / "summary.csv");
+  csv << "key,value\n"
+      << log::format("rounds,%lld\nrecords,%lld\n", static_cast<long long>(s.rounds),
+                     static_cast<long long>(s.records))
+      << log::format("train_loss,%.10g\ntrain_accuracy,%.10g\ntrain_dp_gap,%.10g\n", s.train.loss,
+                     s.train.accuracy, s.train.dp_gap)
+      << log::format("test_loss,%.10g\ntest_accuracy,%.10g\ntest_dp_gap,%.10g\n", s.test.loss,
+                     s.test.accuracy, s.test.dp_gap)
+      << log::format("max_lambda,%.10g\nepsilon,%.10g\ndelta,%.10g\n", maxOf(s.lambda), s.epsilon,
+                     s.delta)
+      << log::format("stopped_by_budget,%d\nstopped_by_signal,%d\n",
+                     s.stop == StopReason::Budget ? 1 : 0, s.stop == StopReason::Signal ? 1 : 0)
+      << log::format("wall_seconds,%.6g\nrecords_per_second,%.6g\n", s.wall_seconds,
+                     s.records_per_second);
+  if (!out || !csv)
+    log::warnAll(_x.comm, "could not write summary files in " + dir.string());
 }
 
 } // namespace saddle

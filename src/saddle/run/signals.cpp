@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <cstdlib>
-
 #include <unistd.h>
 
 namespace saddle {
@@ -26,8 +25,18 @@ void installStopHandlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool stopRequested() { return g_stop_count > 0; }
+bool stopRequested() {
+  return g_stop_count > 0;
+}
 
-void resetStopRequest() { g_stop_count = 0; }
+void resetStopRequest() {
+  g_stop_count = 0;
+}
+
+void testHookSignalAtRound(long long round) {
+  static char const* const at = std::getenv("SADDLE_TEST_SIGNAL_AT_ROUND");
+  if (at != nullptr && std::atoll(at) == round)
+    std::raise(SIGUSR1);
+}
 
 } // namespace saddle

@@ -12,5 +12,9 @@ void installStopHandlers();
 bool stopRequested();
 /// For tests: clear the flag and the count.
 void resetStopRequest();
+/// Test hook: when the environment variable SADDLE_TEST_SIGNAL_AT_ROUND is k and `round`
+/// equals k, send SIGUSR1 to this process (as SLURM would), so tests can stop a run at an
+/// exact round. Nothing otherwise.
+void testHookSignalAtRound(long long round);
 
 } // namespace saddle

@@ -1,8 +1,15 @@
 #include "saddle/run/trainer.hpp"
 
 #include "kernels/compat.hpp"
+#include "saddle/core/log.hpp"
+#include "saddle/io/checkpoint.hpp"
+#include "saddle/io/history.hpp"
+#include "saddle/run/signals.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
 
 namespace saddle {
 
@@ -13,12 +20,13 @@ std::int64_t largestSilo(data::SiloData const& d) {
     most = std::max(most, d.silo_offset[k + 1] - d.silo_offset[k]);
   return most;
 }
-
 } // namespace
 
 Trainer::Trainer(Experiment& experiment, Options options)
     : _x(experiment), _opt(options), _batch(largestSilo(experiment.data.train)),
       _violation(experiment.problem->numConstraints(), 0.0) {}
+
+Trainer::~Trainer() = default;
 
 // One round of DESIGN.md's data path. Every line below is one kernel launch or one collective.
 void Trainer::runRound() {
@@ -26,8 +34,8 @@ void Trainer::runRound() {
   auto const& space = _x.space;
   auto const& train = _x.data.train;
   auto const& msg = _x.federation.buffer();
-  _x.federation.clear(space);
   auto const& layout = _x.layout;
+  _x.federation.clear(space);
   for (std::size_t k = 0; k < train.silo_ids.size(); ++k) {
     std::int64_t const silo = train.silo_ids[k];
     // batch_s = the sampler's batch of silo s at this round (a pure function of seed, s, round)
@@ -45,8 +53,17 @@ void Trainer::runRound() {
     _x.privatizer.addNoise(space, msg, layout, silo, _round);
     _local_records += _batch.size;
   }
+  if (stopRequested()) // a signal on this rank: every rank learns it from the aggregate
+    Kokkos::deep_copy(space, Kokkos::subview(msg, layout.control_offset), 1.0);
   // agg = sum over all silos of msg_s   (one MPI_Allreduce of the packed buffer)
   auto const& agg = _x.federation.aggregate(space);
+  for (std::int64_t j = 0; j < layout.control_offset; ++j)
+    if (!std::isfinite(agg(j)))
+      throw DivergenceError(log::format("saddle::Trainer: diverged at round %lld: entry %lld of "
+                                        "the aggregated message is %g (lower optim.lr?)",
+                                        static_cast<long long>(_round + 1),
+                                        static_cast<long long>(j), agg(j)));
+  _stop = agg(layout.control_offset) > 0.0;
   // theta <- theta - eta * agg.grad / E[batch]
   double const expected_batch = _x.sampler->expectedRecords(_x.data.info);
   _x.primal.step(space, _x.model.theta(), msg, layout.grad_offset, 1.0 / expected_batch);
@@ -58,7 +75,24 @@ void Trainer::runRound() {
   _x.dual.step(space, _violation);
   // C <- C exp(-eta_C (unclipped share - quantile))   (adaptive clipping only)
   _x.privatizer.update(agg, layout, expected_batch);
+  // every silo's ledger composes this round's release
+  _x.ledgers->composeRound(_round);
   ++_round;
+}
+
+std::int64_t Trainer::plannedRounds() {
+  std::int64_t const rounds = _x.deck.run.rounds;
+  double const budget = _x.deck.privacy.epsilon_budget;
+  if (budget <= 0 || !_x.ledgers->active())
+    return rounds;
+  std::int64_t const fit = _x.ledgers->roundsWithin(budget, rounds);
+  if (fit < rounds)
+    log::info(_x.comm, log::format("privacy budget: epsilon <= %g (delta %g) allows %lld of %lld "
+                                   "rounds; round %lld would spend %.6g",
+                                   budget, _x.ledgers->delta(), static_cast<long long>(fit),
+                                   static_cast<long long>(rounds), static_cast<long long>(fit + 1),
+                                   _x.ledgers->plannedEpsilon(fit + 1)));
+  return fit;
 }
 
 RunSummary Trainer::run() {
@@ -66,18 +100,27 @@ RunSummary Trainer::run() {
     logStartup();
   if (_opt.write_outputs)
     openOutputs();
-  std::int64_t const rounds = _x.deck.run.rounds;
-  while (_round < rounds) {
+  installStopHandlers();
+  std::int64_t const rounds = plannedRounds();
+  std::int64_t const every = _x.deck.checkpoint.every;
+  while (_round < rounds && !_stop) {
     auto const start = std::chrono::steady_clock::now();
+    testHookSignalAtRound(_round + 1);
     runRound();
     compat::fence(_x.space, "saddle::Trainer::run: round timing");
     _wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (_round % _x.deck.run.log_every == 0 || _round == rounds)
+      progress();
     if (_opt.write_outputs)
       recordRound();
-    if (_round % _x.deck.run.log_every == 0 || _round == rounds)
-      progress(_wall);
+    if (_opt.write_outputs && !_stop && every > 0 && _round % every == 0 && _round < rounds)
+      checkpoint();
   }
+  if (_opt.write_outputs)
+    checkpoint(); // the final state, also after a stop signal
   RunSummary s = summarize();
+  s.stop = _stop ? StopReason::Signal
+                 : (_round < _x.deck.run.rounds ? StopReason::Budget : StopReason::Completed);
   if (_opt.write_outputs || _opt.verbose)
     writeSummary(s);
   return s;
@@ -95,6 +138,9 @@ RunSummary Trainer::summarize() {
   s.records = records;
   s.wall_seconds = _x.comm.allreduceMax(_wall);
   s.records_per_second = s.wall_seconds > 0 ? static_cast<double>(records) / s.wall_seconds : 0;
+  s.epsilon = _x.ledgers->plannedEpsilon(_round);
+  s.delta = _x.ledgers->delta();
+  s.last_checkpoint = _last_checkpoint;
   if (_x.deck.problem.constraint == "demographic_parity") {
     double const tol = _x.deck.problem.tolerance;
     for (std::int64_t g = 0; g < k; ++g) {
@@ -114,6 +160,7 @@ void Trainer::saveState(State& state, std::string const& prefix) const {
   _x.model.saveState(state, "model/");
   _x.dual.saveState(state, "dual/");
   _x.privatizer.saveState(state, "privacy/");
+  _x.ledgers->saveState(state, "privacy/");
 }
 
 void Trainer::loadState(State const& state, std::string const& prefix) {
@@ -121,6 +168,7 @@ void Trainer::loadState(State const& state, std::string const& prefix) {
   _x.model.loadState(state, "model/");
   _x.dual.loadState(state, "dual/");
   _x.privatizer.loadState(state, "privacy/");
+  _x.ledgers->loadState(state, "privacy/");
 }
 
 State Trainer::state() const {

@@ -1,18 +1,35 @@
 #pragma once
 /// Trainer: the training loop of DESIGN.md over an Experiment, with progress lines, per-round
-/// history, a final summary, and its whole evolving state behind one save/load interface.
+/// history (HDF5 + CSV mirror), checkpoints, restart, stop signals, the privacy budget, the
+/// divergence guard and a final summary. Its whole evolving state goes through one
+/// save/load interface (State), which checkpoints write.
 #include "saddle/core/state.hpp"
 #include "saddle/models/logistic.hpp"
 #include "saddle/run/experiment.hpp"
 #include "saddle/run/metrics.hpp"
 
-#include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace saddle {
+
+namespace io {
+class HistoryWriter;
+}
+
+/// Why a run ended.
+enum class StopReason { Completed, Budget, Signal };
+
+/// The training diverged (non-finite aggregate, parameters or multipliers). Thrown on every
+/// rank at the same round (the aggregate is identical everywhere).
+class DivergenceError : public Error {
+public:
+  using Error::Error;
+};
 
 /// What a finished (or stopped) run reports.
 struct RunSummary {
@@ -22,26 +39,44 @@ struct RunSummary {
   std::vector<bool> train_satisfied; ///< per constraint, on the training split
   std::vector<bool> test_satisfied;  ///< per constraint, on the test split
   double wall_seconds = 0.0;         ///< training rounds only (evaluation excluded)
-  std::int64_t records = 0;          ///< records processed by all silos
+  std::int64_t records = 0;          ///< records processed by all silos (this run segment)
   double records_per_second = 0.0;
+  double epsilon = 0.0; ///< worst silo, deck's accountant (inf: not private)
+  double delta = 0.0;
+  StopReason stop = StopReason::Completed;
+  std::string last_checkpoint; ///< "" if none was written
 };
 
 class Trainer : public Stateful {
 public:
   struct Options {
-    bool write_outputs = true; ///< history.csv, evaluation.csv, summary.txt in run.output_dir
+    bool write_outputs = true; ///< history, evaluation, summary, checkpoints in the output dir
     bool verbose = true;       ///< start-up lines, progress lines and the summary on rank 0
   };
 
   Trainer(Experiment& experiment, Options options);
+  ~Trainer() override;
 
   /// One round: every local silo samples, computes, clips and noises its message; one
-  /// aggregation; one primal and one dual step. Collective.
+  /// aggregation; one primal and one dual step; the privacy ledgers compose. Collective.
+  /// Throws DivergenceError (on every rank) if the aggregate is not finite.
   void runRound();
-  /// Rounds until run.rounds, with progress every run.log_every; then the summary. Collective.
+  /// Rounds until run.rounds, the privacy budget or a stop signal, with progress every
+  /// run.log_every and checkpoints every checkpoint.every; then a final checkpoint and the
+  /// summary. Collective.
   RunSummary run();
   /// Evaluate train and test splits and build the summary (no output). Collective.
   RunSummary summarize();
+
+  /// Continue from checkpoint `path` ("latest": the newest in the checkpoint folder). The
+  /// deck must equal the checkpoint's except the keys a restart may change (restartableKeys);
+  /// otherwise InputError naming the differing keys. Collective.
+  void restore(std::string const& path);
+  /// Write a checkpoint of the current state, keep the last checkpoint.keep. Returns its
+  /// path. Throws DivergenceError rather than write a non-finite state. Collective.
+  std::string checkpoint();
+  /// Deck keys that may differ between a checkpoint and the deck that restarts it.
+  static std::vector<std::string> const& restartableKeys();
 
   std::int64_t round() const { return _round; }
   /// The last round's true violations (from aggregated, privatized statistics).
@@ -49,24 +84,32 @@ public:
 
   void saveState(State& state, std::string const& prefix) const override;
   void loadState(State const& state, std::string const& prefix) override;
-  /// The whole state of the run (model, multipliers, round) in one State.
+  /// The whole state of the run (model, multipliers, clip norm, ledgers, round) in one State.
   State state() const;
 
 private:
   void logStartup() const;
-  void progress(double wall);
+  void progress();
   void openOutputs();
   void recordRound();
   void writeSummary(RunSummary const& s) const;
+  std::string checkpointDir() const;
+  std::int64_t plannedRounds();
+  void checkFinite(std::string const& what, std::vector<double> const& values) const;
 
   Experiment& _x;
   Options _opt;
   BatchScratch _batch;
   std::int64_t _round = 0;
+  std::int64_t _resumed_from = -1; ///< round of the checkpoint this run restarted from
   std::int64_t _local_records = 0;
   double _wall = 0.0;
+  bool _stop = false; ///< a stop signal reached some rank (agreed through the aggregate)
   std::vector<double> _violation;
-  std::ofstream _history, _evaluation;
+  std::vector<std::pair<std::string, double>> _pending; ///< metrics of the current round
+  std::string _last_checkpoint;
+  std::unique_ptr<io::HistoryWriter> _history_h5; ///< rank 0 only
+  std::ofstream _history, _evaluation;            ///< CSV mirrors, rank 0 only
 };
 
 } // namespace saddle
