@@ -128,3 +128,26 @@ TEST(Accounting, JointMessageMultiplier) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(SecureMode, DrawsFromACsprngSoTwoRunsDifferAndStillTrain) {
+  auto deck = saddle::test::smallDeck(2, 10);
+  deck.privacy.secure = true;
+  auto run = [&deck] {
+    saddle::Experiment x(deck, saddle::mpi::Comm::self());
+    saddle::Trainer t(x, {false, false});
+    for (int r = 0; r < 10; ++r)
+      t.runRound();
+    return saddle::test::toHost(x.model.theta());
+  };
+  auto const a = run(), b = run();
+  EXPECT_NE(a, b); // not reproducible, by design
+  for (double v : a)
+    EXPECT_TRUE(std::isfinite(v));
+  deck.privacy.sampling = "shuffle";
+  deck.privacy.neighbouring = "replace_one";
+  EXPECT_THROW(deck.validate(), saddle::InputError); // secure mode samples Poisson only
+}
+
+} // namespace

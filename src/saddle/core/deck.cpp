@@ -655,6 +655,9 @@ void Deck::validateCrossKeys() const {
          "shuffled fixed-size batches are accounted under \"replace_one\" neighbours: adding a "
          "record would move every other record's batch",
          "privacy.sampling");
+  if (privacy.enabled && privacy.secure && privacy.sampling != "poisson")
+    fail("privacy.sampling", quote(privacy.sampling),
+         "secure mode samples with a CSPRNG and supports \"poisson\" only", "privacy.secure");
   if (privacy.enabled && privacy.clipping == "adaptive" && std::isinf(privacy.clip_norm))
     fail("privacy.clip_norm", "inf", "adaptive clipping needs a finite starting clip norm",
          "privacy.clipping");

@@ -3,6 +3,7 @@
 #include "kernels/clip.hpp"
 #include "kernels/noise.hpp"
 #include "saddle/core/log.hpp"
+#include "saddle/privacy/secure_gaussian.hpp"
 
 #include <cmath>
 #include <limits>
@@ -50,6 +51,10 @@ void Privatizer::addNoise(ExecSpace const& space, Vector<double> const& msg,
   if (!_cfg.enabled || _cfg.noise_multiplier == 0.0)
     return; // sigma = 0 is a non-private run: no part of the message is noised
 
+  if (_cfg.secure) {
+    addSecureNoise(space, msg, layout);
+    return;
+  }
   auto const s = static_cast<std::uint64_t>(silo);
   auto const t = static_cast<std::uint64_t>(round);
   // msg.grad += N(0, (sigma C)^2 I)
@@ -64,6 +69,22 @@ void Privatizer::addNoise(ExecSpace const& space, Vector<double> const& msg,
     kernels::addGaussianNoise(space, msg, layout.privacy_offset, layout.n_privacy,
                               _cfg.adaptive_noise, rng::Key{_seed, rng::Purpose::StatsNoise, s, t},
                               static_cast<std::uint64_t>(layout.n_stats));
+}
+
+void Privatizer::addSecureNoise(ExecSpace const& space, Vector<double> const& msg,
+                                MessageLayout const& layout) const {
+  // the same three parts and standard deviations, drawn as discrete Gaussians on a fine grid
+  // from a CSPRNG (secure_gaussian.hpp); host staging of the message
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, msg);
+  auto noise = [&host](std::int64_t offset, std::int64_t n, double stddev) {
+    if (n > 0 && stddev > 0)
+      SecureGaussian(stddev).addNoise(host.data() + offset, static_cast<std::size_t>(n));
+  };
+  noise(layout.grad_offset, layout.n_grad, gradientNoiseStd());
+  noise(layout.stats_offset, layout.n_stats,
+        _cfg.stats_noise_multiplier * layout.stats_sensitivity);
+  noise(layout.privacy_offset, layout.n_privacy, _cfg.adaptive_noise);
+  Kokkos::deep_copy(space, msg, host);
 }
 
 void Privatizer::update(Federation::HostBuffer const& agg, MessageLayout const& layout,

@@ -77,6 +77,10 @@ public:
   void loadState(State const& state, std::string const& prefix) override;
 
 private:
+  /// Secure mode: discrete Gaussian noise from a CSPRNG on every part (host staging).
+  void addSecureNoise(ExecSpace const& space, Vector<double> const& msg,
+                      MessageLayout const& layout) const;
+
   PrivacyConfig _cfg;
   std::uint64_t _seed;
   double _clip; ///< current clip norm (moves under adaptive clipping)

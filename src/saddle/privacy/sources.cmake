@@ -7,7 +7,8 @@ target_sources(saddle PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/calibration.cpp
   ${CMAKE_CURRENT_LIST_DIR}/secure_gaussian.cpp
   ${CMAKE_CURRENT_LIST_DIR}/privacy_cli.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/silo_ledgers.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/silo_ledgers.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/secure_sampler.cpp)
 # CLI11 is header-only and used by privacy_cli.cpp alone: not part of the exported interface.
 target_link_libraries(saddle PRIVATE $<BUILD_INTERFACE:CLI11::CLI11>)
 

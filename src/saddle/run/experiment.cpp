@@ -1,5 +1,6 @@
 #include "saddle/run/experiment.hpp"
 
+#include "saddle/privacy/secure_sampler.hpp"
 #include "saddle/problems/demographic_parity.hpp"
 
 namespace saddle {
@@ -28,7 +29,9 @@ Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
     : deck(std::move(deck_in)), comm(std::move(comm_in)), data(data::load(deck, comm)),
       model(data.info.n_features), problem(makeProblem(deck.problem, data.info)),
       privatizer(deck.privacy, deck.run.seed),
-      sampler(data::makeSampler(deck.privacy, deck.run.seed)),
+      sampler(deck.privacy.enabled && deck.privacy.secure
+                  ? std::make_unique<SecurePoissonSampler>(deck.privacy.sampling_rate)
+                  : data::makeSampler(deck.privacy, deck.run.seed)),
       layout(makeLayout(model, *problem, privatizer)), federation(comm, layout.size()),
       primal(deck.optim.lr), dual(problem->numConstraints(), deck.optim.dual_lr) {
   if (deck.privacy.enabled && deck.privacy.target_epsilon > 0)
