@@ -23,7 +23,8 @@ using saddle::test::runCommand;
 
 std::string const kDeck = std::string(SADDLE_INPUTS_DIR) + "/quickstart.toml";
 
-/// A small private, constrained, federated run (4 silos, adaptive clipping, shuffled epochs).
+/// A small private, constrained, federated run (4 silos, adaptive clipping, shuffled epochs,
+/// nuPI multipliers on the augmented Lagrangian: every kind of evolving state).
 std::vector<std::string> small(std::string const& dir, int rounds) {
   return {"run.rounds=" + std::to_string(rounds),
           "data.n_samples=3000",

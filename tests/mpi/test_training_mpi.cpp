@@ -52,7 +52,7 @@ TEST_P(TrainingAcrossRanks, AggregatedGradientAndModelMatchTheOneRankRun) {
   // leaves room for their growth through the dual's thresholded rates (which they do not flip
   // here: the counts are exact integers plus noise that is identical on every rank count)
   EXPECT_LT(relDiff(toHost(many.model.theta()), toHost(one.model.theta())), 1e-10);
-  EXPECT_LT(relDiff(many.dual.lambdaHost(), one.dual.lambdaHost()), 1e-10);
+  EXPECT_LT(relDiff(many.dual->lambdaHost(), one.dual->lambdaHost()), 1e-10);
 }
 
 TEST_P(TrainingAcrossRanks, EvaluationMatchesTheOneRankRun) {

@@ -107,9 +107,9 @@ TEST(Deck, KeyInTheWrongSectionSuggestsItsSection) {
 }
 
 TEST(Deck, FarOffKeyListsTheSectionsKeys) {
-  expectInputError([] { parse("[optim]\nmomentum_coefficient = 0.9\n"); },
-                   {"unknown key 'optim.momentum_coefficient' (keys of [optim]: primal, lr, "
-                    "dual, dual_lr)"});
+  expectInputError([] { parse("[optim]\nstep_size_of_the_player = 0.9\n"); },
+                   {"unknown key 'optim.step_size_of_the_player' (keys of [optim]: primal, lr, "
+                    "momentum, update_order)"});
 }
 
 TEST(Deck, UnknownSectionSuggestsTheNearestSection) {
@@ -118,7 +118,7 @@ TEST(Deck, UnknownSectionSuggestsTheNearestSection) {
                     "'optim'?)"});
   expectInputError([] { parse("[accountant]\nkind = \"rdp\"\n"); },
                    {"unknown section 'accountant' (sections: run, data, silos, model, optim, "
-                    "privacy, problem, checkpoint)"});
+                    "privacy, problem, checkpoint, dual, formulation, schedule, cmp, petsc)"});
 }
 
 TEST(Deck, KeyOutsideASectionIsAnError) {
@@ -183,9 +183,9 @@ TEST(Deck, WrongTypeNamesBothTypesAndTheValue) {
 }
 
 TEST(Deck, FloatKeyAcceptsAnInteger) {
-  Deck const deck = parse("[optim]\nlr = 1\ndual_lr = 2\n[data]\nbias = 0\n");
+  Deck const deck = parse("[optim]\nlr = 1\n[dual]\nlr = 2\n[data]\nbias = 0\n");
   EXPECT_EQ(deck.optim.lr, 1.0);
-  EXPECT_EQ(deck.optim.dual_lr, 2.0);
+  EXPECT_EQ(deck.dual.lr, 2.0);
   EXPECT_EQ(deck.data.bias, 0.0);
 }
 
@@ -208,7 +208,7 @@ TEST(Deck, ClipNormAcceptsInfinityOnly) {
                    {"key 'privacy.clip_norm' = nan is out of range"});
   expectInputError([] { parse("[optim]\nlr = inf\n"); },
                    {"key 'optim.lr' = inf is out of range (allowed: > 0, finite)"});
-  expectInputError([] { parse("[optim]\ndual_lr = nan\n"); }, {"key 'optim.dual_lr' = nan"});
+  expectInputError([] { parse("[dual]\nlr = nan\n"); }, {"key 'dual.lr' = nan"});
 }
 
 // ---- cross-key rules ---------------------------------------------------------------------------
@@ -329,7 +329,7 @@ TEST(Deck, KeysAreDescribedOnceEach) {
 TEST(Deck, ToTomlRoundTripsEveryKeyExactly) {
   Deck const deck = parse("[run]\nseed = 9223372036854775807\noutput_dir = \"out \\\"q\\\" \\\\ "
                           "\\t\"\n[data]\nbias = 0.1\ntest_fraction = 0\nstandardize = false\n"
-                          "[optim]\nlr = 1e-7\ndual_lr = 3\n"
+                          "[optim]\nlr = 1e-7\n[dual]\nlr = 3\n"
                           "[privacy]\nclip_norm = inf\nnoise_multiplier = 0\n"
                           "sampling_rate = 0.30000000000000004\n",
                           {"problem.constraint=none", "problem.tolerance=0.0"});
@@ -340,13 +340,13 @@ TEST(Deck, ToTomlRoundTripsEveryKeyExactly) {
   EXPECT_EQ(back.run.output_dir, "out \"q\" \\ \t");
   EXPECT_EQ(back.data.bias, 0.1);
   EXPECT_EQ(back.optim.lr, 1e-7);
-  EXPECT_EQ(back.optim.dual_lr, 3.0);
+  EXPECT_EQ(back.dual.lr, 3.0);
   EXPECT_EQ(back.privacy.clip_norm, std::numeric_limits<double>::infinity());
   EXPECT_EQ(back.privacy.sampling_rate, 0.30000000000000004);
   EXPECT_FALSE(back.data.standardize);
   EXPECT_EQ(back.problem.constraint, "none");
-  EXPECT_NE(toml.find("[optim]\nprimal = \"sgd\"\nlr = 1e-07\ndual = \"gradient_ascent\"\n"
-                      "dual_lr = 3.0\n"),
+  EXPECT_NE(toml.find("[optim]\nprimal = \"sgd\"\nlr = 1e-07\nmomentum = 0.9\n"
+                      "update_order = \"simultaneous\"\n"),
             std::string::npos)
       << toml;
 }

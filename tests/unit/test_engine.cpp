@@ -54,14 +54,14 @@ TEST(Engine, PerRecordLagrangianGradientMatchesFiniteDifferences) {
   st.putArray("model/theta", theta);
   st.putArray("dual/lambda", lambda);
   x.model.loadState(st, "model/");
-  x.dual.loadState(st, "dual/");
+  x.dual->loadState(st, "dual/");
 
   auto const& train = x.data.train;
   saddle::BatchScratch batch(train.rows());
   x.sampler->draw(x.space, train, 0, 0, batch);
   ASSERT_EQ(batch.size, train.rows());
   x.model.perSample(x.space, train, batch);
-  x.problem->addProxyDerivative(x.space, train, batch, x.dual.lambda());
+  x.problem->addProxyDerivative(x.space, train, batch, x.dual->lambda());
   saddle::Vector<double> grad("grad", d + 1);
   x.model.accumulateGradient(x.space, train, batch, {batch.coef, batch.coef}, grad, 0);
   auto const g = toHost(grad);
@@ -88,7 +88,7 @@ std::pair<std::vector<double>, std::vector<double>> train(saddle::Deck const& de
   saddle::Trainer t(x, {false, false});
   for (std::int64_t r = 0; r < deck.run.rounds; ++r)
     t.runRound();
-  return {toHost(x.model.theta()), x.dual.lambdaHost()};
+  return {toHost(x.model.theta()), x.dual->lambdaHost()};
 }
 
 TEST(Engine, ZeroNoiseAndInfiniteClipReproduceTheNonPrivateRunExactly) {
@@ -106,6 +106,88 @@ TEST(Engine, ZeroNoiseAndInfiniteClipReproduceTheNonPrivateRunExactly) {
   noisy.privacy.noise_multiplier = 1.0;
   noisy.privacy.clip_norm = 1.0;
   EXPECT_NE(train(noisy).first, a.first);
+}
+
+} // namespace
+
+namespace {
+
+std::pair<std::vector<double>, std::vector<double>> trainWith(saddle::Deck deck) {
+  return train(deck);
+}
+
+TEST(Engine, NuPIWithoutProportionalTermIsGradientAscentInTheFederatedTrainer) {
+  auto deck = saddle::test::smallDeck(3, 40);
+  deck.dual.lr = 0.3;
+  auto nupi = deck;
+  nupi.dual.optimizer = "nupi"; // K_P = 0, K_I = 1, nu = 0: the nuPI paper's GA special case
+  nupi.dual.kp = 0.0;
+  nupi.dual.ki = 1.0;
+  nupi.dual.nu = 0.0;
+  auto const a = trainWith(deck), b = trainWith(nupi);
+  for (std::size_t j = 0; j < a.first.size(); ++j)
+    EXPECT_NEAR(a.first[j], b.first[j], 1e-12) << j; // same iterates up to rounding
+  for (std::size_t j = 0; j < a.second.size(); ++j)
+    EXPECT_NEAR(a.second[j], b.second[j], 1e-12) << j;
+}
+
+TEST(Engine, EveryDualOptimizerAndFormulationRunsTheFederatedRound) {
+  std::vector<std::pair<std::string, std::string>> const choices = {
+      {"dual.optimizer", "nupi"},
+      {"dual.optimizer", "optimistic"},
+      {"dual.optimizer", "adam"},
+      {"formulation.name", "augmented_lagrangian"},
+      {"formulation.name", "quadratic_penalty"},
+      {"formulation.name", "fixed_penalty"}};
+  for (auto const& [key, value] : choices) {
+    auto deck = saddle::test::smallDeck(2, 60);
+    if (key == "dual.optimizer")
+      deck.dual.optimizer = value;
+    else
+      deck.formulation.name = value;
+    deck.dual.kp = 1.0;
+    deck.dual.lr = value == "adam" ? 0.01 : 0.3;
+    auto const [theta, lambda] = trainWith(deck);
+    for (double v : theta)
+      EXPECT_TRUE(std::isfinite(v)) << value;
+    for (double l : lambda)
+      EXPECT_GE(l, 0.0) << value; // inequality multipliers stay projected
+    if (value == "fixed_penalty" || value == "quadratic_penalty") {
+      for (double l : lambda)
+        EXPECT_EQ(l, 0.0) << value; // penalties do not move multipliers
+    }
+  }
+}
+
+TEST(Engine, ScheduleShiftsTheViolationsAndRestartsZeroFeasibleMultipliers) {
+  auto deck = saddle::test::smallDeck(2, 1);
+  deck.problem.tolerance = 0.05;
+  deck.schedule.kind = "linear";
+  deck.schedule.start = 0.5; // a loose start: every constraint strictly satisfied at round 0
+  deck.schedule.rounds = 100;
+  deck.dual.restarts = true;
+  saddle::Experiment x(deck, saddle::mpi::Comm::self());
+  saddle::Trainer t(x, {false, false});
+  saddle::State st = t.state();
+  st.putArray("dual/lambda", std::vector<double>(x.dual->size(), 0.7));
+  t.loadState(st, "run/");
+  t.runRound();
+  for (double v : t.lastViolation())
+    EXPECT_LT(v, -0.3); // |rate gap| - 0.5 with gaps well below 0.2
+  for (double l : x.dual->lambdaHost())
+    EXPECT_EQ(l, 0.0); // strictly feasible: restarted
+  EXPECT_DOUBLE_EQ(x.schedule.value(0), 0.5);
+  EXPECT_DOUBLE_EQ(x.schedule.value(50), 0.275);
+  EXPECT_DOUBLE_EQ(x.schedule.value(100), 0.05);
+}
+
+TEST(Engine, TrainerRejectsChoicesItCannotHonour) {
+  auto deck = saddle::test::smallDeck(2, 1);
+  deck.optim.update_order = "alternating_dual_first";
+  EXPECT_THROW(saddle::Experiment(deck, saddle::mpi::Comm::self()), saddle::InputError);
+  deck = saddle::test::smallDeck(2, 1);
+  deck.dual.optimizer = "extragradient";
+  EXPECT_THROW(saddle::Experiment(deck, saddle::mpi::Comm::self()), saddle::InputError);
 }
 
 } // namespace

@@ -46,12 +46,65 @@ struct ModelConfig {
   std::string kind = "logistic"; ///< "logistic"
 };
 
-/// [optim]: primal and dual players.
+/// [optim]: the primal player and the order of the two players' updates.
 struct OptimConfig {
-  std::string primal = "sgd";           ///< "sgd"
-  double lr = 0.5;                      ///< primal step size
-  std::string dual = "gradient_ascent"; ///< "gradient_ascent"
-  double dual_lr = 0.5;                 ///< dual step size
+  std::string primal = "sgd"; ///< "sgd" | "momentum" | "nesterov" | "adam" (saddle-cmp); "sgd"
+  double lr = 0.5;            ///< primal step size
+  double momentum = 0.9;      ///< momentum / nesterov coefficient (saddle-cmp)
+  std::string update_order = "simultaneous"; ///< see optim/gda.hpp
+};
+
+/// [dual]: the multipliers' optimizer (optim/dual_optimizer.hpp).
+struct DualSection {
+  std::string optimizer =
+      "gradient_ascent";       ///< gradient_ascent | nupi | optimistic | extragradient | adam
+  double lr = 0.5;             ///< eta
+  double kp = 0.0;             ///< nuPI proportional gain
+  double ki = 1.0;             ///< nuPI integral gain
+  double nu = 0.0;             ///< nuPI EMA coefficient
+  std::string init = "zeros";  ///< nuPI initialization: "zeros" | "sgd"
+  double optimism = 1.0;       ///< optimistic ascent weight
+  double beta1 = 0.9;          ///< adam
+  double beta2 = 0.999;        ///< adam
+  double epsilon = 1e-8;       ///< adam
+  double decay = 0.0;          ///< dual weight decay (resilient relaxation)
+  bool restarts = false;       ///< reset strictly satisfied inequalities' multipliers to 0
+  double restart_margin = 0.0; ///< "strictly": g < -margin
+};
+
+/// [formulation]: how constraints enter the primal player's objective.
+struct FormulationSection {
+  std::string name =
+      "lagrangian";     ///< lagrangian | augmented_lagrangian | quadratic_penalty | fixed_penalty
+  double penalty = 1.0; ///< c
+  std::string penalty_update = "none"; ///< none | multiplicative | additive
+  double penalty_growth = 2.0;
+  double penalty_increment = 1.0;
+  double penalty_tolerance = 0.0;
+  double penalty_max = 1e12;
+  bool penalty_reset_feasible = false;
+};
+
+/// [schedule]: the constraint tolerance annealed from `start` to problem.tolerance.
+struct ScheduleSection {
+  std::string kind = "constant"; ///< constant | linear | geometric
+  double start = 0.0;            ///< tolerance at round 0 (linear, geometric)
+  std::int64_t rounds = 1;       ///< rounds from start to problem.tolerance
+};
+
+/// [cmp]: small constrained problems solved by saddle-cmp (host callbacks, all update orders).
+struct CmpSection {
+  std::string problem = "svm_iris";   ///< svm_iris | feasible_learning | alm_toy
+  std::int64_t steps = 5000;          ///< min-max steps
+  std::string path = "data/iris.csv"; ///< Iris CSV (relative: to the deck's folder)
+  double epsilon = 0.3;               ///< feasible_learning: per-sample loss bound
+  double resilient = 0.0;  ///< feasible_learning: > 0 relaxes (alpha of the resilient penalty)
+  double tolerance = 1e-6; ///< convergence: ||lambda - lambda*|| or ||x - x*|| below this
+};
+
+/// [petsc]: options passed to PETSc unchanged (prefix saddle_), e.g. "-saddle_tao_gatol 1e-10".
+struct PetscSection {
+  std::string options;
 };
 
 /// [privacy]: per-silo record-level DP of every message a silo sends.
@@ -82,9 +135,9 @@ struct ProblemConfig {
 
 /// [checkpoint]: restart files of the whole state.
 struct CheckpointConfig {
-  std::int64_t every = 0;  ///< write every N rounds; 0 = only at the end and on a signal
-  std::int64_t keep = 3;   ///< keep the last K checkpoints
-  std::string dir;         ///< folder; "" = <run.output_dir>/checkpoints
+  std::int64_t every = 0; ///< write every N rounds; 0 = only at the end and on a signal
+  std::int64_t keep = 3;  ///< keep the last K checkpoints
+  std::string dir;        ///< folder; "" = <run.output_dir>/checkpoints
 };
 
 /// One described deck key, for validation messages and for inputs/README.md.
@@ -105,7 +158,12 @@ public:
   OptimConfig optim;
   PrivacyConfig privacy;
   ProblemConfig problem;
+  DualSection dual;
+  FormulationSection formulation;
+  ScheduleSection schedule;
   CheckpointConfig checkpoint;
+  CmpSection cmp;
+  PetscSection petsc;
 
   /// Parse TOML `text` named `source` (a path, for messages), then apply `overrides`
   /// ("section.key=value", value in TOML syntax or a bare string), then validate.

@@ -7,7 +7,9 @@
 #include "saddle/data/sampler.hpp"
 #include "saddle/federated/federation.hpp"
 #include "saddle/models/logistic.hpp"
-#include "saddle/optim/dual_ascent.hpp"
+#include "saddle/optim/dual_optimizer.hpp"
+#include "saddle/optim/formulation.hpp"
+#include "saddle/optim/schedule.hpp"
 #include "saddle/optim/sgd.hpp"
 #include "saddle/privacy/privatizer.hpp"
 #include "saddle/privacy/silo_ledgers.hpp"
@@ -33,7 +35,9 @@ struct Experiment {
   MessageLayout layout;  ///< [gradient | problem statistics | privacy statistics]
   Federation federation; ///< sums the silo messages of `layout` across ranks
   Sgd primal;
-  ProjectedGradientAscent dual;
+  std::unique_ptr<optim::DualOptimizer> dual;      ///< the multipliers' player (deck [dual])
+  std::unique_ptr<optim::Formulation> formulation; ///< how constraints enter (deck [formulation])
+  optim::ToleranceSchedule schedule;    ///< constraint tolerance per round (deck [schedule])
   std::unique_ptr<SiloLedgers> ledgers; ///< privacy spent per silo (after calibration)
 };
 

@@ -79,7 +79,7 @@ void Trainer::logStartup() const {
                                   : log::format("cross-entropy s.t. demographic parity, "
                                                 "|P(yhat=1|g) - P(yhat=1)| <= %g, %lld multipliers",
                                                 _x.deck.problem.tolerance,
-                                                static_cast<long long>(_x.dual.size()))));
+                                                static_cast<long long>(_x.dual->size()))));
   log::info(c, log::format("%8s %10s %9s %9s %11s %10s %12s", "round", "loss", "accuracy", "dp_gap",
                            "max_lambda", "epsilon", "records/s"));
 }
@@ -96,7 +96,7 @@ void Trainer::progress() {
   _x.comm.allreduceSum(&records, 1);
   double const slowest = _x.comm.allreduceMax(_wall);
   double const rate = slowest > 0 ? static_cast<double>(records) / slowest : 0.0;
-  double const max_lambda = maxOf(_x.dual.lambdaHost());
+  double const max_lambda = maxOf(_x.dual->lambdaHost());
   double const epsilon = _x.ledgers->plannedEpsilon(_round);
   if (_opt.verbose)
     log::info(_x.comm, log::format("%8lld %10.5f %9.4f %9.4f %11.4g %10.4g %12.4g",
@@ -155,7 +155,7 @@ void Trainer::openOutputs() {
 }
 
 void Trainer::recordRound() {
-  std::vector<double> const lambda = _x.dual.lambdaHost();
+  std::vector<double> const lambda = _x.dual->lambdaHost();
   if (_x.comm.rank() != 0) {
     _pending.clear();
     return;

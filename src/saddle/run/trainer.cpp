@@ -24,7 +24,10 @@ std::int64_t largestSilo(data::SiloData const& d) {
 
 Trainer::Trainer(Experiment& experiment, Options options)
     : _x(experiment), _opt(options), _batch(largestSilo(experiment.data.train)),
-      _violation(experiment.problem->numConstraints(), 0.0) {}
+      _violation(experiment.problem->numConstraints(), 0.0),
+      _violation_dev("saddle::Trainer::violation", experiment.problem->numConstraints()),
+      _weights("saddle::Trainer::weights", experiment.problem->numConstraints()),
+      _dual_grad("saddle::Trainer::dual_grad", experiment.problem->numConstraints()) {}
 
 Trainer::~Trainer() = default;
 
@@ -36,14 +39,17 @@ void Trainer::runRound() {
   auto const& msg = _x.federation.buffer();
   auto const& layout = _x.layout;
   _x.federation.clear(space);
+  // w_j = dL/dg_j: lambda_j (Lagrangian), relu(lambda_j + c g_j) (augmented), c g_j+ (penalty)
+  // with g from the last aggregation (the round's own is known only after it)
+  _x.formulation->primalWeights(space, _x.dual->lambda(), _violation_dev, _weights);
   for (std::size_t k = 0; k < train.silo_ids.size(); ++k) {
     std::int64_t const silo = train.silo_ids[k];
     // batch_s = the sampler's batch of silo s at this round (a pure function of seed, s, round)
     _x.sampler->draw(space, train, k, _round, _batch);
     // z_i = theta . [x_i, 1] ;  coef_i = d loss_i / d z_i
     _x.model.perSample(space, train, _batch);
-    // coef_i += d/dz_i sum_j lambda_j proxy_j(i)   (per-record Lagrangian)
-    _x.problem->addProxyDerivative(space, train, _batch, _x.dual.lambda());
+    // coef_i += d/dz_i sum_j w_j proxy_j(i)   (per-record Lagrangian)
+    _x.problem->addProxyDerivative(space, train, _batch, _weights);
     // w_i = coef_i min(1, C / (|coef_i| ||[x_i, 1]||))   (per-record clipping)
     auto const w = _x.privatizer.clip(space, train, _batch, msg, layout);
     // msg_s = [sum_i w_i [x_i, 1] | constraint statistics of the batch | privacy statistics]
@@ -67,12 +73,24 @@ void Trainer::runRound() {
   // theta <- theta - eta * agg.grad / E[batch]
   double const expected_batch = _x.sampler->expectedRecords(_x.data.info);
   _x.primal.step(space, _x.model.theta(), msg, layout.grad_offset, 1.0 / expected_batch);
-  // lambda <- max(0, lambda + eta_lambda * g(agg.stats))   (true, thresholded violations)
+  // g = true (thresholded) violations from the aggregated, privatized statistics
   std::vector<double> stats(layout.n_stats);
   for (std::size_t j = 0; j < stats.size(); ++j)
     stats[j] = agg(layout.stats_offset + static_cast<std::int64_t>(j));
   _violation = _x.problem->violation(stats);
-  _x.dual.step(space, _violation);
+  _x.schedule.shift(_violation, _round); // g_j - tol(round) <= 0
+  auto violation_host = Kokkos::create_mirror_view(_violation_dev);
+  for (std::size_t j = 0; j < _violation.size(); ++j)
+    violation_host(j) = _violation[j];
+  Kokkos::deep_copy(space, _violation_dev, violation_host);
+  // lambda <- dual optimizer step on dL/dlambda (projected onto lambda >= 0); restarts; c update
+  if (_x.formulation->hasMultipliers()) {
+    _x.formulation->dualGradients(space, _x.dual->lambda(), _violation_dev, _dual_grad);
+    _x.dual->step(space, _dual_grad);
+    if (_x.deck.dual.restarts)
+      _x.dual->restartFeasible(space, _violation_dev, _x.deck.dual.restart_margin);
+  }
+  _x.formulation->updatePenalty(space, _violation_dev);
   // C <- C exp(-eta_C (unclipped share - quantile))   (adaptive clipping only)
   _x.privatizer.update(agg, layout, expected_batch);
   // every silo's ledger composes this round's release
@@ -132,7 +150,7 @@ RunSummary Trainer::summarize() {
   s.rounds = _round;
   s.train = evaluate(_x.space, _x.model, _x.data.train, k, _x.comm);
   s.test = evaluate(_x.space, _x.model, _x.data.test, k, _x.comm);
-  s.lambda = _x.dual.lambdaHost();
+  s.lambda = _x.dual->lambdaHost();
   std::int64_t records = _local_records;
   _x.comm.allreduceSum(&records, 1);
   s.records = records;
@@ -158,7 +176,8 @@ RunSummary Trainer::summarize() {
 void Trainer::saveState(State& state, std::string const& prefix) const {
   state.putInt(prefix + "round", _round);
   _x.model.saveState(state, "model/");
-  _x.dual.saveState(state, "dual/");
+  _x.dual->saveState(state, "dual/");
+  _x.formulation->saveState(state, "formulation/");
   _x.privatizer.saveState(state, "privacy/");
   _x.ledgers->saveState(state, "privacy/");
 }
@@ -166,7 +185,8 @@ void Trainer::saveState(State& state, std::string const& prefix) const {
 void Trainer::loadState(State const& state, std::string const& prefix) {
   _round = state.integer(prefix + "round");
   _x.model.loadState(state, "model/");
-  _x.dual.loadState(state, "dual/");
+  _x.dual->loadState(state, "dual/");
+  _x.formulation->loadState(state, "formulation/");
   _x.privatizer.loadState(state, "privacy/");
   _x.ledgers->loadState(state, "privacy/");
 }
