@@ -4,6 +4,7 @@
 // Exit codes: 0 success, 2 bad input (deck, data, checkpoint, command line), 1 runtime failure
 // (divergence included), 3 stopped by SIGUSR1/SIGTERM after writing a checkpoint.
 #include "saddle/core/comm.hpp"
+#include "saddle/linalg/petsc_session.hpp"
 #include "saddle/run/app.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -16,6 +17,7 @@
 int main(int argc, char** argv) {
   saddle::mpi::Environment mpi(argc, argv);
   Kokkos::ScopeGuard kokkos(argc, argv); // removes --kokkos-* arguments
+  saddle::petsc::Session petsc;          // after Kokkos; finalized first
   saddle::mpi::Comm world(MPI_COMM_WORLD);
 
   saddle::TrainOptions options;

@@ -1,6 +1,8 @@
 // GoogleTest main for every saddle test program: MPI -> Kokkos -> GTest. Under mpiexec only
 // rank 0 prints results, and the exit code is the maximum over ranks of the local failures, so
 // a failure on any rank fails the test.
+#include "saddle/linalg/petsc_session.hpp"
+
 #include <Kokkos_Core.hpp>
 
 #include <gtest/gtest.h>
@@ -16,6 +18,7 @@ int main(int argc, char** argv) {
   int result = 1;
   {
     Kokkos::ScopeGuard kokkos(argc, argv);
+    saddle::petsc::Session petsc; // PETSc once per process, after Kokkos (linalg/)
     ::testing::InitGoogleTest(&argc, argv);
     if (rank != 0) {
       auto& listeners = ::testing::UnitTest::GetInstance()->listeners();

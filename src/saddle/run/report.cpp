@@ -206,6 +206,11 @@ void Trainer::writeSummary(RunSummary const& s) const {
     add(log::format("constraint %-18s lambda %.5g  holds on train: %s  on test: %s",
                     _x.problem->constraintName(static_cast<std::int64_t>(j)).c_str(), s.lambda[j],
                     yesNo(s.train_satisfied[j]).c_str(), yesNo(s.test_satisfied[j]).c_str()));
+  if (!s.lambda.empty())
+    add(log::format("KKT certificate (training split): feasibility %.3g, complementarity %.3g, "
+                    "stationarity %.3g (%s)",
+                    s.kkt_feasibility, s.kkt_complementarity, s.kkt_stationarity,
+                    s.kkt_note.c_str()));
   if (!s.last_checkpoint.empty())
     add("checkpoint: " + s.last_checkpoint +
         (s.stop == StopReason::Signal ? " (continue with --restart latest)" : ""));
@@ -228,6 +233,9 @@ void Trainer::writeSummary(RunSummary const& s) const {
                      s.delta)
       << log::format("stopped_by_budget,%d\nstopped_by_signal,%d\n",
                      s.stop == StopReason::Budget ? 1 : 0, s.stop == StopReason::Signal ? 1 : 0)
+      << log::format("kkt_feasibility,%.10g\nkkt_complementarity,%.10g\n"
+                     "kkt_stationarity,%.10g\n",
+                     s.kkt_feasibility, s.kkt_complementarity, s.kkt_stationarity)
       << log::format("wall_seconds,%.6g\nrecords_per_second,%.6g\n", s.wall_seconds,
                      s.records_per_second);
   if (!out || !csv)

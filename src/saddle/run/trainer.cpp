@@ -4,6 +4,7 @@
 #include "saddle/core/log.hpp"
 #include "saddle/io/checkpoint.hpp"
 #include "saddle/io/history.hpp"
+#include "saddle/run/certificate.hpp"
 #include "saddle/run/signals.hpp"
 
 #include <algorithm>
@@ -159,6 +160,11 @@ RunSummary Trainer::summarize() {
   s.epsilon = _x.ledgers->plannedEpsilon(_round);
   s.delta = _x.ledgers->delta();
   s.last_checkpoint = _last_checkpoint;
+  auto const kkt = certifyRun(_x, s.train, s.lambda);
+  s.kkt_feasibility = kkt.feasibility;
+  s.kkt_complementarity = kkt.complementarity;
+  s.kkt_stationarity = kkt.stationarity;
+  s.kkt_note = kkt.fit_reason;
   if (_x.deck.problem.constraint == "demographic_parity") {
     double const tol = _x.deck.problem.tolerance;
     for (std::int64_t g = 0; g < k; ++g) {

@@ -45,6 +45,9 @@ struct RunSummary {
   double delta = 0.0;
   StopReason stop = StopReason::Completed;
   std::string last_checkpoint; ///< "" if none was written
+  /// KKT certificate of the final point on the training split (run/certificate.hpp).
+  double kkt_feasibility = 0.0, kkt_complementarity = 0.0, kkt_stationarity = 0.0;
+  std::string kkt_note; ///< why there is none, or the fit's TAO reason
 };
 
 class Trainer : public Stateful {
