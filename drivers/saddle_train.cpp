@@ -46,12 +46,8 @@ int main(int argc, char** argv) {
     }
     return saddle::kExitInput;
   }
-  if (!output.empty()) { // as a TOML basic string
-    std::string quoted;
-    for (char c : output)
-      quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    options.overrides.push_back("run.output_dir=\"" + quoted + "\"");
-  }
+  if (!output.empty())
+    options.overrides.push_back(saddle::outputOverride(output));
 
   try {
     return saddle::runTraining(options, world);

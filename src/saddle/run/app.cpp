@@ -28,18 +28,30 @@ template <class Step> int agreed(mpi::Comm const& comm, Step&& step) {
     code = kExitRuntime;
     message = e.what();
   }
+  return agreeOnOutcome(comm, code, message, "saddle-train");
+}
+} // namespace
+
+int agreeOnOutcome(mpi::Comm const& comm, int code, std::string const& message,
+                   char const* program) {
   auto const worst = comm.allreduceMax(static_cast<std::int64_t>(code));
   if (worst == kExitOk)
     return kExitOk;
   std::int64_t const first_failing =
       -comm.allreduceMax(static_cast<std::int64_t>(code != kExitOk ? -comm.rank() : -comm.size()));
   if (comm.rank() == first_failing) {
-    std::fprintf(stderr, "saddle-train: error: %s\n", message.c_str());
+    std::fprintf(stderr, "%s: error: %s\n", program, message.c_str());
     std::fflush(stderr);
   }
   return static_cast<int>(worst);
 }
-} // namespace
+
+std::string outputOverride(std::string const& dir) {
+  std::string quoted;
+  for (char c : dir)
+    quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return "run.output_dir=\"" + quoted + "\"";
+}
 
 int runTraining(TrainOptions const& options, mpi::Comm const& comm) {
   std::unique_ptr<Experiment> experiment;

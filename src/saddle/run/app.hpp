@@ -21,6 +21,15 @@ struct TrainOptions {
 /// run after its round, with a checkpoint written: restart it with --restart latest.
 enum ExitCode : int { kExitOk = 0, kExitRuntime = 1, kExitInput = 2, kExitInterrupted = 3 };
 
+/// Every rank reports its outcome (`code`, and `message` when it failed); returns the worst code
+/// on every rank, and the lowest failing rank prints "<program>: error: <message>" once.
+/// Collective: call it on every rank, also after a local failure.
+int agreeOnOutcome(mpi::Comm const& comm, int code, std::string const& message,
+                   char const* program);
+
+/// `--output DIR` of the drivers as the override run.output_dir="DIR" (TOML basic string).
+std::string outputOverride(std::string const& dir);
+
 /// Load the deck, build the experiment (and restore the checkpoint), train, write outputs.
 /// Returns kExitOk, kExitInterrupted after a stop signal, kExitInput (on every rank) when the
 /// deck, data or checkpoint are bad, kExitRuntime (on every rank) when the training diverged.

@@ -1,5 +1,6 @@
 #include "saddle/run/experiment.hpp"
 
+#include "saddle/optim/deck_configs.hpp"
 #include "saddle/privacy/secure_sampler.hpp"
 #include "saddle/problems/demographic_parity.hpp"
 
@@ -41,43 +42,6 @@ void checkTrainerChoices(Deck const& deck) {
          "extragradient needs update_order = \"extrapolation\": use saddle-cmp");
 }
 
-optim::DualConfig dualConfig(DualSection const& d) {
-  optim::DualConfig c;
-  c.optimizer = d.optimizer;
-  c.lr = {d.lr};
-  c.kp = {d.kp};
-  c.ki = {d.ki};
-  c.nu = {d.nu};
-  c.init = d.init;
-  c.optimism = {d.optimism};
-  c.beta1 = d.beta1;
-  c.beta2 = d.beta2;
-  c.epsilon = d.epsilon;
-  c.decay = {d.decay};
-  return c;
-}
-
-optim::FormulationConfig formulationConfig(FormulationSection const& f) {
-  optim::FormulationConfig c;
-  c.name = f.name;
-  c.penalty = {f.penalty};
-  c.penalty_update = f.penalty_update;
-  c.penalty_growth = f.penalty_growth;
-  c.penalty_increment = f.penalty_increment;
-  c.penalty_tolerance = f.penalty_tolerance;
-  c.penalty_max = f.penalty_max;
-  c.penalty_reset_feasible = f.penalty_reset_feasible;
-  return c;
-}
-
-optim::ScheduleConfig scheduleConfig(Deck const& deck) {
-  optim::ScheduleConfig c;
-  c.kind = deck.schedule.kind;
-  c.start = deck.schedule.start;
-  c.target = deck.problem.tolerance;
-  c.rounds = deck.schedule.rounds;
-  return c;
-}
 } // namespace
 
 Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
@@ -89,11 +53,12 @@ Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
                   : data::makeSampler(deck.privacy, deck.run.seed)),
       layout(makeLayout(model, *problem, privatizer)), federation(comm, layout.size()),
       primal(deck.optim.lr),
-      dual(optim::makeDualOptimizer(dualConfig(deck.dual),
+      dual(optim::makeDualOptimizer(optim::dualConfigFromDeck(deck.dual),
                                     std::vector<bool>(problem->numConstraints(), true))),
-      formulation(std::make_unique<optim::Formulation>(
-          formulationConfig(deck.formulation), std::vector<bool>(problem->numConstraints(), true))),
-      schedule(scheduleConfig(deck)) {
+      formulation(
+          std::make_unique<optim::Formulation>(optim::formulationConfigFromDeck(deck.formulation),
+                                               std::vector<bool>(problem->numConstraints(), true))),
+      schedule(optim::scheduleConfigFromDeck(deck.schedule, deck.problem.tolerance)) {
   if (deck.privacy.enabled && deck.privacy.target_epsilon > 0)
     privatizer.setNoiseMultiplier(SiloLedgers::calibrate(
         privatizer, *sampler, data.info, layout, deck.run.rounds, deck.privacy.target_epsilon));
