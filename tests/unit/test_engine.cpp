@@ -216,3 +216,24 @@ TEST(Engine, KktCertificateShrinksAsTheRunConverges) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Engine, ConstraintsCanStayOutOfThePrimalOrTheDualUpdate) {
+  auto deck = saddle::test::smallDeck(2, 30);
+  auto unconstrained = deck;
+  unconstrained.problem.constraint = "none";
+  auto monitor = deck; // the multipliers move, but the model does not see the constraints
+  monitor.problem.enters_primal = false;
+  auto const a = trainWith(monitor), b = trainWith(unconstrained);
+  EXPECT_EQ(a.first, b.first);
+  EXPECT_GT(*std::max_element(a.second.begin(), a.second.end()), 0.0);
+  auto frozen = deck; // lambda never moves from 0: the primal update is the unconstrained one
+  frozen.problem.enters_dual = false;
+  auto const c = trainWith(frozen);
+  EXPECT_EQ(c.first, b.first);
+  for (double l : c.second)
+    EXPECT_EQ(l, 0.0);
+}
+
+} // namespace

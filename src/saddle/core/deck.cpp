@@ -145,6 +145,10 @@ std::vector<KeySpec> const& specs() {
                       "constraint imposed on the model"),
       SADDLE_DECK_KEY(problem, tolerance, Rule::within(0, 1),
                       "allowed |P(yhat=1 | g) - P(yhat=1)| for every group g"),
+      SADDLE_DECK_KEY(problem, enters_primal, Rule::anything(),
+                      "false: the constraints' proxies do not enter the model's update"),
+      SADDLE_DECK_KEY(problem, enters_dual, Rule::anything(),
+                      "false: the multipliers are not updated (they keep their values)"),
       SADDLE_DECK_KEY(
           checkpoint,
           every, Rule::atLeast(0),

@@ -131,6 +131,8 @@ struct PrivacyConfig {
 struct ProblemConfig {
   std::string constraint = "demographic_parity"; ///< "none" | "demographic_parity"
   double tolerance = 0.05;                       ///< allowed |P(yhat=1|g) - P(yhat=1)|
+  bool enters_primal = true; ///< false: the constraints do not steer the model (monitor only)
+  bool enters_dual = true;   ///< false: the multipliers keep their values (no dual step)
 };
 
 /// [checkpoint]: restart files of the whole state.

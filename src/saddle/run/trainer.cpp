@@ -50,7 +50,8 @@ void Trainer::runRound() {
     // z_i = theta . [x_i, 1] ;  coef_i = d loss_i / d z_i
     _x.model.perSample(space, train, _batch);
     // coef_i += d/dz_i sum_j w_j proxy_j(i)   (per-record Lagrangian)
-    _x.problem->addProxyDerivative(space, train, _batch, _weights);
+    if (_x.deck.problem.enters_primal)
+      _x.problem->addProxyDerivative(space, train, _batch, _weights);
     // w_i = coef_i min(1, C / (|coef_i| ||[x_i, 1]||))   (per-record clipping)
     auto const w = _x.privatizer.clip(space, train, _batch, msg, layout);
     // msg_s = [sum_i w_i [x_i, 1] | constraint statistics of the batch | privacy statistics]
@@ -85,7 +86,7 @@ void Trainer::runRound() {
     violation_host(j) = _violation[j];
   Kokkos::deep_copy(space, _violation_dev, violation_host);
   // lambda <- dual optimizer step on dL/dlambda (projected onto lambda >= 0); restarts; c update
-  if (_x.formulation->hasMultipliers()) {
+  if (_x.formulation->hasMultipliers() && _x.deck.problem.enters_dual) {
     _x.formulation->dualGradients(space, _x.dual->lambda(), _violation_dev, _dual_grad);
     _x.dual->step(space, _dual_grad);
     if (_x.deck.dual.restarts)
