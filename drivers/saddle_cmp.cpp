@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "driver_cli.hpp"
 #include <cstdio>
 #include <exception>
 
@@ -27,24 +28,10 @@ int main(int argc, char** argv) {
                "primal and dual optimizers, formulation and update order, compared with "
                "PETSc/TAO's solution.\nOutputs (in run.output_dir): history.csv, summary.txt, "
                "summary.csv, deck.toml."};
-  app.add_option("deck", options.deck_path, "input deck (TOML), see inputs/README.md")->required();
-  app.add_option("--set", options.overrides,
-                 "override a deck key: --set section.key=value (repeatable)");
-  app.add_option("--output", output, "output folder (same as --set run.output_dir=DIR)");
-  try {
-    app.parse(argc, argv);
-  } catch (CLI::CallForHelp const& e) {
-    if (world.rank() == 0)
-      app.exit(e);
-    return saddle::kExitOk;
-  } catch (CLI::ParseError const& e) {
-    if (world.rank() == 0) {
-      std::fprintf(stderr, "saddle-cmp: error: %s\n", e.what());
-      std::fprintf(stderr, "usage: saddle-cmp DECK [--set section.key=value]... [--output DIR] "
-                           "(see --help)\n");
-    }
-    return saddle::kExitInput;
-  }
+  saddle::driver::addDeckOptions(app, options.deck_path, options.overrides, output);
+  if (auto const stop = saddle::driver::parse(
+          app, argc, argv, world, "saddle-cmp DECK [--set section.key=value]... [--output DIR]"))
+    return *stop;
   if (!output.empty())
     options.overrides.push_back(saddle::outputOverride(output));
 

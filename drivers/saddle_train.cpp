@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "driver_cli.hpp"
 #include <cstdio>
 #include <exception>
 
@@ -25,27 +26,13 @@ int main(int argc, char** argv) {
   CLI::App app{"saddle-train: constrained, differentially private training on data held by "
                "silos spread over MPI ranks.\nOutputs (in run.output_dir): history.csv, "
                "evaluation.csv, summary.txt, deck.toml."};
-  app.add_option("deck", options.deck_path, "input deck (TOML), see inputs/README.md")->required();
-  app.add_option("--set", options.overrides,
-                 "override a deck key: --set section.key=value (repeatable)");
-  app.add_option("--output", output, "output folder (same as --set run.output_dir=DIR)");
+  saddle::driver::addDeckOptions(app, options.deck_path, options.overrides, output);
   app.add_option("--restart", options.restart,
                  "continue from a checkpoint file, or 'latest' in the checkpoint folder");
-  try {
-    app.parse(argc, argv);
-  } catch (CLI::CallForHelp const& e) {
-    if (world.rank() == 0)
-      app.exit(e);
-    return saddle::kExitOk;
-  } catch (CLI::ParseError const& e) {
-    if (world.rank() == 0) {
-      std::fprintf(stderr, "saddle-train: error: %s\n", e.what());
-      std::fprintf(stderr, "usage: saddle-train DECK [--set section.key=value]... [--output DIR] "
-                           "[--restart FILE|latest]"
-                           " (see --help)\n");
-    }
-    return saddle::kExitInput;
-  }
+  if (auto const stop = saddle::driver::parse(
+          app, argc, argv, world,
+          "saddle-train DECK [--set section.key=value]... [--output DIR] [--restart FILE|latest]"))
+    return *stop;
   if (!output.empty())
     options.overrides.push_back(saddle::outputOverride(output));
 

@@ -11,26 +11,7 @@
 
 namespace saddle {
 
-namespace {
-/// Run `step` on every rank; if it throws on any rank, return the worst exit code everywhere
-/// (the lowest failing rank prints its message) instead of throwing, so that all ranks agree
-/// before anyone exits. `step` must fail on all ranks or be free of collectives after the
-/// point where it can fail on some ranks only.
-template <class Step> int agreed(mpi::Comm const& comm, Step&& step) {
-  int code = kExitOk;
-  std::string message;
-  try {
-    step();
-  } catch (InputError const& e) {
-    code = kExitInput;
-    message = e.what();
-  } catch (std::exception const& e) {
-    code = kExitRuntime;
-    message = e.what();
-  }
-  return agreeOnOutcome(comm, code, message, "saddle-train");
-}
-} // namespace
+namespace {} // namespace
 
 int agreeOnOutcome(mpi::Comm const& comm, int code, std::string const& message,
                    char const* program) {
@@ -59,7 +40,7 @@ int runTraining(TrainOptions const& options, mpi::Comm const& comm) {
   Trainer::Options topt;
   topt.write_outputs = options.write_outputs;
   topt.verbose = options.verbose;
-  int const setup = agreed(comm, [&] {
+  int const setup = runAgreed(comm, "saddle-train", [&](int&, std::string&) {
     Deck deck = Deck::fromFile(options.deck_path, comm, options.overrides);
     experiment = std::make_unique<Experiment>(std::move(deck), comm);
     trainer = std::make_unique<Trainer>(*experiment, topt);

@@ -3,6 +3,7 @@
 /// agreement across ranks (bad input anywhere gives exit code 2 on every rank, the message
 /// printed once), then the run.
 #include "saddle/core/comm.hpp"
+#include "saddle/core/error.hpp"
 
 #include <string>
 #include <vector>
@@ -26,6 +27,24 @@ enum ExitCode : int { kExitOk = 0, kExitRuntime = 1, kExitInput = 2, kExitInterr
 /// Collective: call it on every rank, also after a local failure.
 int agreeOnOutcome(mpi::Comm const& comm, int code, std::string const& message,
                    char const* program);
+
+/// Run `step` on every rank and agree on its outcome (agreeOnOutcome): an InputError gives
+/// kExitInput, any other exception kExitRuntime, on every rank; nothing is thrown. `step` must
+/// fail on all ranks or be free of collectives after the point where some rank can fail.
+template <class Step> int runAgreed(mpi::Comm const& comm, char const* program, Step&& step) {
+  int code = kExitOk;
+  std::string message;
+  try {
+    step(code, message);
+  } catch (InputError const& e) {
+    code = kExitInput;
+    message = e.what();
+  } catch (std::exception const& e) {
+    code = kExitRuntime;
+    message = e.what();
+  }
+  return agreeOnOutcome(comm, code, message, program);
+}
 
 /// `--output DIR` of the drivers as the override run.output_dir="DIR" (TOML basic string).
 std::string outputOverride(std::string const& dir);

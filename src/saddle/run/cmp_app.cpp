@@ -666,9 +666,7 @@ CmpSummary runCmp(Deck const& deck, mpi::Comm const& comm, bool write_outputs, b
 }
 
 int runCmpApp(CmpOptions const& options, mpi::Comm const& comm) {
-  int code = kExitOk;
-  std::string message;
-  try {
+  return runAgreed(comm, "saddle-cmp", [&](int& code, std::string& message) {
     Deck const deck = loadCmpDeck(options, comm);
     auto const s = runCmp(deck, comm, options.write_outputs, options.verbose);
     if (s.diverged_step > 0) {
@@ -676,14 +674,7 @@ int runCmpApp(CmpOptions const& options, mpi::Comm const& comm) {
       message = log::format("the iterates diverged (non-finite at step %lld; outputs written)",
                             static_cast<long long>(s.diverged_step));
     }
-  } catch (InputError const& e) {
-    code = kExitInput;
-    message = e.what();
-  } catch (std::exception const& e) {
-    code = kExitRuntime;
-    message = e.what();
-  }
-  return agreeOnOutcome(comm, code, message, "saddle-cmp");
+  });
 }
 
 } // namespace saddle
