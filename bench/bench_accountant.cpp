@@ -1,7 +1,8 @@
 // Workload 6b: the accountant update alone, what a round adds to a silo's privacy ledger and
 // the epsilon the round reports (saddle-train logs the worst silo's RDP epsilon every round).
-#include "bench_common.hpp"
 #include "saddle/privacy/ledger.hpp"
+
+#include "bench_common.hpp"
 
 namespace saddle::bench {
 

@@ -1,11 +1,11 @@
 // Uses an installed saddle: a deck parsed from text, and a kernel from saddle::kernels.
-#include <cstdio>
-
-#include <Kokkos_Core.hpp>
-
 #include "kernels/clip.hpp"
 #include "saddle/core/comm.hpp"
 #include "saddle/core/deck.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
   saddle::mpi::Environment mpi(argc, argv);

@@ -14,9 +14,9 @@ void State::putInt(std::string const& name, std::int64_t value) {
 
 void State::putSiloArray(std::string const& name, SiloArray rows) {
   for (auto const& [silo, row] : rows.rows) {
-    SADDLE_REQUIRE(silo >= 0 && silo < rows.n_silos,
-                   "saddle::State: silo " + std::to_string(silo) + " of '" + name +
-                       "' outside [0, " + std::to_string(rows.n_silos) + ")");
+    SADDLE_REQUIRE(silo >= 0 && silo < rows.n_silos, "saddle::State: silo " + std::to_string(silo) +
+                                                         " of '" + name + "' outside [0, " +
+                                                         std::to_string(rows.n_silos) + ")");
     SADDLE_REQUIRE(static_cast<std::int64_t>(row.size()) == rows.width,
                    "saddle::State: a row of '" + name + "' has the wrong width");
   }
