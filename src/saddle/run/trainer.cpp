@@ -27,6 +27,7 @@ Trainer::Trainer(Experiment& experiment, Options options)
     : _x(experiment), _opt(options), _batch(largestSilo(experiment.data.train)),
       _violation(experiment.problem->numConstraints(), 0.0),
       _violation_dev("saddle::Trainer::violation", experiment.problem->numConstraints()),
+      _violation_mirror(Kokkos::create_mirror_view(_violation_dev)),
       _weights("saddle::Trainer::weights", experiment.problem->numConstraints()),
       _dual_grad("saddle::Trainer::dual_grad", experiment.problem->numConstraints()) {}
 
@@ -81,10 +82,9 @@ void Trainer::runRound() {
     stats[j] = agg(layout.stats_offset + static_cast<std::int64_t>(j));
   _violation = _x.problem->violation(stats);
   _x.schedule.shift(_violation, _round); // g_j - tol(round) <= 0
-  auto violation_host = Kokkos::create_mirror_view(_violation_dev);
   for (std::size_t j = 0; j < _violation.size(); ++j)
-    violation_host(j) = _violation[j];
-  Kokkos::deep_copy(space, _violation_dev, violation_host);
+    _violation_mirror(j) = _violation[j];
+  Kokkos::deep_copy(space, _violation_dev, _violation_mirror);
   // lambda <- dual optimizer step on dL/dlambda (projected onto lambda >= 0); restarts; c update
   if (_x.formulation->hasMultipliers() && _x.deck.problem.enters_dual) {
     _x.formulation->dualGradients(space, _x.dual->lambda(), _violation_dev, _dual_grad);

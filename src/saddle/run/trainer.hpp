@@ -110,8 +110,9 @@ private:
   bool _stop = false; ///< a stop signal reached some rank (agreed through the aggregate)
   std::vector<double> _violation; ///< host, this round's true violations (schedule-shifted)
   Vector<double> _violation_dev;  ///< [n_constraints] device copy (last round's until updated)
-  Vector<double> _weights;        ///< [n_constraints] primal weights of the formulation
-  Vector<double> _dual_grad;      ///< [n_constraints] what the dual optimizer ascends
+  Vector<double>::HostMirror _violation_mirror; ///< its host staging, allocated once
+  Vector<double> _weights;   ///< [n_constraints] primal weights of the formulation
+  Vector<double> _dual_grad; ///< [n_constraints] what the dual optimizer ascends
   std::vector<std::pair<std::string, double>> _pending; ///< metrics of the current round
   std::string _last_checkpoint;
   std::unique_ptr<io::HistoryWriter> _history_h5; ///< rank 0 only
