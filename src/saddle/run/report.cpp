@@ -80,8 +80,31 @@ void Trainer::logStartup() const {
                                                 "|P(yhat=1|g) - P(yhat=1)| <= %g, %lld multipliers",
                                                 _x.deck.problem.tolerance,
                                                 static_cast<long long>(_x.dual->size()))));
-  log::info(c, log::format("%8s %10s %9s %9s %11s %10s %12s", "round", "loss", "accuracy", "dp_gap",
-                           "max_lambda", "epsilon", "records/s"));
+  log::info(c, log::format("%8s %10s %9s %9s %10s %12s %10s", "round", "loss", "accuracy", "dp_gap",
+                           "epsilon", "records/s", "max_viol") +
+                   multiplierColumns(true));
+}
+
+std::string Trainer::multiplierColumns(bool header) const {
+  // each multiplier for up to 4 constraints, else min / max / mean of them
+  std::vector<double> const lambda = header ? std::vector<double>() : _x.dual->lambdaHost();
+  std::int64_t const m = _x.dual->size();
+  std::string out;
+  if (m <= 4) {
+    for (std::int64_t j = 0; j < m; ++j)
+      out += header ? log::format(" %10s", ("lambda" + std::to_string(j)).c_str())
+                    : log::format(" %10.4g", lambda[j]);
+    return out;
+  }
+  if (header)
+    return log::format(" %10s %10s %10s", "lambda_min", "lambda_max", "lambda_mean");
+  double lo = lambda[0], hi = lambda[0], sum = 0.0;
+  for (double l : lambda) {
+    lo = std::min(lo, l);
+    hi = std::max(hi, l);
+    sum += l;
+  }
+  return log::format(" %10.4g %10.4g %10.4g", lo, hi, sum / static_cast<double>(m));
 }
 
 void Trainer::progress() {
@@ -98,10 +121,12 @@ void Trainer::progress() {
   double const rate = slowest > 0 ? static_cast<double>(records) / slowest : 0.0;
   double const max_lambda = maxOf(_x.dual->lambdaHost());
   double const epsilon = _x.ledgers->plannedEpsilon(_round);
+  double const max_violation = _violation.empty() ? 0.0 : maxOf(_violation);
   if (_opt.verbose)
-    log::info(_x.comm, log::format("%8lld %10.5f %9.4f %9.4f %11.4g %10.4g %12.4g",
+    log::info(_x.comm, log::format("%8lld %10.5f %9.4f %9.4f %10.4g %12.4g %10.4g",
                                    static_cast<long long>(_round), e.loss, e.accuracy, e.dp_gap,
-                                   max_lambda, epsilon, rate));
+                                   epsilon, rate, max_violation) +
+                           multiplierColumns(false));
   if (_round % _x.deck.run.log_every != 0)
     return; // the final round's line is printed, but history keeps the log_every grid
   _pending = {{"train_loss", e.loss},

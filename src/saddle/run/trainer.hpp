@@ -93,6 +93,8 @@ public:
 private:
   void logStartup() const;
   void progress();
+  /// Progress-line columns of the multipliers (each, or min/max/mean beyond 4).
+  std::string multiplierColumns(bool header) const;
   void openOutputs();
   void recordRound();
   void writeSummary(RunSummary const& s) const;
