@@ -60,7 +60,9 @@ saddle::State sampleState() {
 }
 
 bool sameBits(std::vector<double> const& a, std::vector<double> const& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  // empty vectors may hold null data pointers, which memcmp must not see (UBSan)
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 /// Bitwise equality (NaN included, -0.0 distinguished from 0.0).
