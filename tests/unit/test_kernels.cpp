@@ -1,7 +1,6 @@
 // Kernels against plain host oracles, on every execution space of the Kokkos build.
 #include "kernels/clip.hpp"
 #include "kernels/dense.hpp"
-#include "kernels/dual_updates.hpp"
 #include "kernels/glm.hpp"
 #include "kernels/group_stats.hpp"
 #include "kernels/noise.hpp"
@@ -230,17 +229,6 @@ TYPED_TEST(KernelTest, GroupPositiveCountsMatchOracle) {
                                        toDevice<double, TypeParam>(z), 3, out, 1);
   std::vector<double> const want = {0, 4, 3, 3, 3, 1, 2}; // offset 1: counts, then positives
   EXPECT_EQ(toHost(out), want);
-}
-
-TYPED_TEST(KernelTest, ProjectedAscentProjectsOntoTheNonNegativeOrthant) {
-  TypeParam space;
-  auto lambda = toDevice<double, TypeParam>({0.0, 0.5, 1.0, 0.2});
-  auto const v = toDevice<double, TypeParam>({-1.0, 0.25, -0.5, 1.0});
-  saddle::kernels::projectedAscent(space, lambda, v, 0.5);
-  std::vector<double> const want = {0.0, 0.625, 0.75, 0.7};
-  EXPECT_EQ(toHost(lambda), want);
-  saddle::kernels::projectedAscent(space, lambda, v, 10.0);
-  EXPECT_EQ(toHost(lambda)[2], 0.0); // clamped, never negative
 }
 
 } // namespace
