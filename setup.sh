@@ -13,7 +13,7 @@ jobs="${JOBS:-$(nproc)}"
 packages=(cmake g++ make pkg-config openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
   libpetsc-real3.18-dev libtrilinos-kokkos-dev libgtest-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev librandom123-dev libfftw3-dev libsodium-dev hdf5-tools
-  python3-h5py python3-matplotlib)
+  python3-h5py python3-matplotlib clang libclang-rt-14-dev slurmctld slurmd slurm-client munge)
 
 install_deps() {
   local missing=()

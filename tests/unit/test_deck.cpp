@@ -109,7 +109,7 @@ TEST(Deck, KeyInTheWrongSectionSuggestsItsSection) {
 TEST(Deck, FarOffKeyListsTheSectionsKeys) {
   expectInputError([] { parse("[optim]\nstep_size_of_the_player = 0.9\n"); },
                    {"unknown key 'optim.step_size_of_the_player' (keys of [optim]: primal, lr, "
-                    "momentum, update_order)"});
+                    "momentum, update_order, l2)"});
 }
 
 TEST(Deck, UnknownSectionSuggestsTheNearestSection) {
@@ -117,7 +117,7 @@ TEST(Deck, UnknownSectionSuggestsTheNearestSection) {
                    {"saddle::Deck: inputs/x.toml:4: unknown section 'optm' (did you mean "
                     "'optim'?)"});
   expectInputError([] { parse("[accountant]\nkind = \"rdp\"\n"); },
-                   {"unknown section 'accountant' (sections: run, data, silos, model, optim, "
+                   {"unknown section 'accountant' (sections: run, data, silos, federated, model, optim, "
                     "privacy, problem, checkpoint, dual, formulation, schedule, cmp, petsc)"});
 }
 
@@ -162,7 +162,7 @@ TEST(Deck, OutOfRangeNamesLineKeyValueAndRule) {
 TEST(Deck, StringOutsideItsChoicesNamesTheChoices) {
   expectInputError([] { parse("[data]\nsource = \"parquet\"\n"); },
                    {"inputs/x.toml:2: key 'data.source' = \"parquet\" is not allowed (allowed: "
-                    "\"synthetic\" | \"csv\")"});
+                    "\"synthetic\" | \"csv\" | \"hdf5\")"});
   expectInputError([] { parse("[run]\noutput_dir = \"\"\n"); },
                    {"key 'run.output_dir' = \"\" is not allowed (allowed: non-empty string)"});
 }

@@ -74,15 +74,19 @@ std::vector<KeySpec> const& specs() {
       SADDLE_DECK_KEY(run, seed, Rule::atLeast(0), "master seed of every random stream"),
       SADDLE_DECK_KEY(run, log_every, Rule::atLeast(1), "print a progress line every N rounds"),
       SADDLE_DECK_KEY(run, output_dir, Rule::nonEmpty(), "folder for history.csv and summary.txt"),
-      SADDLE_DECK_KEY(data, source, Rule::oneOf({"synthetic", "csv"}),
-                      "where rows come from: generated, or a CSV file"),
+      SADDLE_DECK_KEY(data, source, Rule::oneOf({"synthetic", "csv", "hdf5"}),
+                      "where rows come from: generated, a CSV file, or an HDF5 file (datasets "
+                      "X, y, s)"),
       SADDLE_DECK_KEY(data, path, Rule::anything(),
-                      "CSV file, required when data.source = \"csv\" (relative paths: to the "
-                      "deck's folder)"),
+                      "CSV or HDF5 file, required when data.source is \"csv\" or \"hdf5\" "
+                      "(relative paths: to the deck's folder)"),
       SADDLE_DECK_KEY(data, label_column, Rule::nonEmpty(), "CSV: name of the 0/1 label column"),
       SADDLE_DECK_KEY(data, sensitive_column, Rule::anything(),
                       "CSV: name of the group column; \"\" = the first column whose name starts "
                       "with \"sensitive_\""),
+      SADDLE_DECK_KEY(data, feature_columns, Rule::anything(),
+                      "CSV: comma-separated feature columns, in this order; \"\" = every "
+                      "column that is not the label or a sensitive_* column"),
       SADDLE_DECK_KEY(data, n_samples, Rule::atLeast(10), "synthetic: number of rows"),
       SADDLE_DECK_KEY(data, n_features, Rule::within(1, 100000), "synthetic: number of features"),
       SADDLE_DECK_KEY(data, n_groups, Rule::within(2, 1000), "synthetic: number of groups"),
@@ -94,8 +98,31 @@ std::vector<KeySpec> const& specs() {
                       "z-score features with training-split statistics"),
       SADDLE_DECK_KEY(silos, count, Rule::within(1, 100000),
                       "number of silos (data owners); synthetic: at most data.n_samples"),
-      SADDLE_DECK_KEY(silos, partition, Rule::oneOf({"iid"}), "how rows are dealt to silos"),
-      SADDLE_DECK_KEY(model, kind, Rule::oneOf({"logistic"}), "the model trained"),
+      SADDLE_DECK_KEY(silos, partition, Rule::oneOf({"iid", "dirichlet", "group", "quantile"}),
+                      "how rows are dealt to silos: at random, label shares drawn from a "
+                      "Dirichlet, dominated by one group, or by blocks of a feature's quantiles"),
+      SADDLE_DECK_KEY(silos, alpha, Rule::above(0),
+                      "dirichlet: concentration (small: each silo sees few labels)"),
+      SADDLE_DECK_KEY(silos, heterogeneity, Rule::within(0, 1),
+                      "group, quantile: share of a silo's rows taken from its own block (0: iid)"),
+      SADDLE_DECK_KEY(silos, feature, Rule::anything(),
+                      "quantile: feature whose quantiles define the blocks; \"\" = the first"),
+      SADDLE_DECK_KEY(federated, algorithm, Rule::oneOf({"minibatch_sgd", "local_sgd", "spider"}),
+                      "noisy minibatch SGD, noisy local SGD (model averaging), or noisy SPIDER"),
+      SADDLE_DECK_KEY(federated, local_steps, Rule::within(1, 100000),
+                      "local_sgd: noisy local steps per round (each a private release)"),
+      SADDLE_DECK_KEY(federated, participating, Rule::atLeast(0),
+                      "silos drawn to take part in each round; 0 = all"),
+      SADDLE_DECK_KEY(federated, aggregation, Rule::oneOf({"fast", "reproducible"}),
+                      "fast: one MPI_Allreduce; reproducible: bitwise independent of the rank "
+                      "count"),
+      SADDLE_DECK_KEY(federated, spider_period, Rule::atLeast(1),
+                      "spider: rounds between fresh large-batch gradients"),
+      SADDLE_DECK_KEY(federated, spider_sampling_rate, Rule::aboveUpTo(0, 1),
+                      "spider: Poisson rate of the large-batch rounds"),
+      SADDLE_DECK_KEY(model, kind, Rule::oneOf({"logistic", "least_squares"}),
+                      "the model trained: logistic regression, or least squares on the 0/1 "
+                      "label (a linear probability model)"),
       SADDLE_DECK_KEY(optim, primal, Rule::oneOf({"sgd", "momentum", "nesterov", "adam"}),
                       "primal optimizer (saddle-train: sgd; saddle-cmp: all)"),
       SADDLE_DECK_KEY(optim, lr, Rule::above(0), "primal step size"),
@@ -105,6 +132,8 @@ std::vector<KeySpec> const& specs() {
                       Rule::oneOf({"simultaneous", "alternating_dual_first",
                                    "alternating_primal_first", "extrapolation"}),
                       "order of the players' updates (saddle-train: simultaneous)"),
+      SADDLE_DECK_KEY(optim, l2, Rule::atLeast(0),
+                      "ridge coefficient: the objective adds l2/2 ||w||^2 (bias excluded)"),
       SADDLE_DECK_KEY(privacy, enabled, Rule::anything(),
                       "false: no clipping, no noise (plain SGD on the sampled batch)"),
       SADDLE_DECK_KEY(privacy, sampling, Rule::oneOf({"poisson", "shuffle"}),
@@ -141,10 +170,25 @@ std::vector<KeySpec> const& specs() {
                       "> 0: choose noise_multiplier so that run.rounds spend this epsilon"),
       SADDLE_DECK_KEY(privacy, secure, Rule::anything(),
                       "CSPRNG randomness and discrete Gaussian noise (not reproducible)"),
-      SADDLE_DECK_KEY(problem, constraint, Rule::oneOf({"none", "demographic_parity"}),
-                      "constraint imposed on the model"),
+      SADDLE_DECK_KEY(problem, constraint,
+                      Rule::oneOf({"none", "demographic_parity", "equalized_odds",
+                                   "group_accuracy", "fermi_dp", "fermi_eo"}),
+                      "fairness requirement: rate constraints (demographic parity, equalized "
+                      "odds), per-group accuracy constraints, or FERMI's ERMI min-max "
+                      "regularizer (demographic parity, equalized odds)"),
       SADDLE_DECK_KEY(problem, tolerance, Rule::within(0, 1),
-                      "allowed |P(yhat=1 | g) - P(yhat=1)| for every group g"),
+                      "allowed rate gap |P(yhat=1 | g) - P(yhat=1)| (equalized_odds: given y); "
+                      "group_accuracy: allowed excess of a group's error increase"),
+      SADDLE_DECK_KEY(problem, fermi_lambda, Rule::atLeast(0),
+                      "fermi_*: weight lambda of the ERMI regularizer"),
+      SADDLE_DECK_KEY(problem, fermi_w, Rule::oneOf({"best_response", "ascent"}),
+                      "fermi_*: W set to its best response, or moved by projected ascent"),
+      SADDLE_DECK_KEY(problem, fermi_w_lr, Rule::above(0), "fermi_* ascent: step size of W"),
+      SADDLE_DECK_KEY(problem, fermi_w_radius, Rule::above(0),
+                      "fermi_* ascent: radius of the Frobenius ball W is projected onto"),
+      SADDLE_DECK_KEY(problem, reference_model, Rule::anything(),
+                      "group_accuracy: checkpoint whose model is the reference; \"\" = "
+                      "compare with the overall error only"),
       SADDLE_DECK_KEY(problem, enters_primal, Rule::anything(),
                       "false: the constraints' proxies do not enter the model's update"),
       SADDLE_DECK_KEY(problem, enters_dual, Rule::anything(),
@@ -697,9 +741,12 @@ void Deck::validateCrossKeys() const {
     throw InputError(origin(_origins.count(key) ? key : at) + ": key '" + key + "' = " + value +
                      " is not allowed (" + rule + ")");
   };
-  if (data.source == "csv" && data.path.empty())
-    fail("data.path", quote(data.path), "a CSV file is required when data.source = \"csv\"",
-         "data.source");
+  if (data.source != "synthetic" && data.path.empty())
+    fail("data.path", quote(data.path),
+         "a file is required when data.source = " + quote(data.source), "data.source");
+  if (federated.participating > silos.count)
+    fail("federated.participating", std::to_string(federated.participating),
+         "at most silos.count = " + std::to_string(silos.count), "silos.count");
   if (data.source == "synthetic" && silos.count > data.n_samples)
     fail("silos.count", std::to_string(silos.count),
          "at most data.n_samples = " + std::to_string(data.n_samples) + ": every silo needs a row",

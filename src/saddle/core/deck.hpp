@@ -23,10 +23,11 @@ struct RunConfig {
 
 /// [data]: what is trained on.
 struct DataConfig {
-  std::string source = "synthetic";   ///< "synthetic" | "csv"
-  std::string path;                   ///< CSV file (relative paths: to the deck's folder)
+  std::string source = "synthetic";   ///< "synthetic" | "csv" | "hdf5"
+  std::string path;                   ///< CSV or HDF5 file (relative paths: to the deck's folder)
   std::string label_column = "label"; ///< CSV: 0/1 label column
   std::string sensitive_column;       ///< CSV: group column; "" = first sensitive_* column
+  std::string feature_columns;        ///< CSV: comma-separated feature columns; "" = all others
   std::int64_t n_samples = 20000;     ///< synthetic: rows
   std::int64_t n_features = 8;        ///< synthetic: features
   std::int64_t n_groups = 2;          ///< synthetic: groups
@@ -38,12 +39,25 @@ struct DataConfig {
 /// [silos]: who holds the data.
 struct SiloConfig {
   std::int64_t count = 4;        ///< number of silos (data owners)
-  std::string partition = "iid"; ///< "iid"
+  std::string partition = "iid"; ///< "iid" | "dirichlet" | "group" | "quantile"
+  double alpha = 0.5;            ///< dirichlet: concentration of the label shares per silo
+  double heterogeneity = 0.5;    ///< group, quantile: share a silo takes from its own block
+  std::string feature;           ///< quantile: the feature whose quantiles make the blocks
+};
+
+/// [federated]: the algorithm the silos and the server run each round.
+struct FederatedConfig {
+  std::string algorithm = "minibatch_sgd"; ///< "minibatch_sgd" | "local_sgd" | "spider"
+  std::int64_t local_steps = 1;            ///< local_sgd: K noisy local steps per round
+  std::int64_t participating = 0;          ///< silos chosen per round; 0 = all
+  std::string aggregation = "fast";        ///< "fast" | "reproducible"
+  std::int64_t spider_period = 10;         ///< spider: a fresh large-batch gradient every q rounds
+  double spider_sampling_rate = 0.2;       ///< spider: Poisson rate of the large batches
 };
 
 /// [model]: what is trained.
 struct ModelConfig {
-  std::string kind = "logistic"; ///< "logistic"
+  std::string kind = "logistic"; ///< "logistic" | "least_squares"
 };
 
 /// [optim]: the primal player and the order of the two players' updates.
@@ -52,6 +66,7 @@ struct OptimConfig {
   double lr = 0.5;            ///< primal step size
   double momentum = 0.9;      ///< momentum / nesterov coefficient (saddle-cmp)
   std::string update_order = "simultaneous"; ///< see optim/gda.hpp
+  double l2 = 0.0; ///< ridge coefficient: the objective adds l2/2 ||w||^2 (bias excluded)
 };
 
 /// [dual]: the multipliers' optimizer (optim/dual_optimizer.hpp).
@@ -129,8 +144,13 @@ struct PrivacyConfig {
 
 /// [problem]: objective and constraints.
 struct ProblemConfig {
-  std::string constraint = "demographic_parity"; ///< "none" | "demographic_parity"
-  double tolerance = 0.05;                       ///< allowed |P(yhat=1|g) - P(yhat=1)|
+  std::string constraint = "demographic_parity"; ///< see the key table in deck.cpp
+  double tolerance = 0.05; ///< allowed rate gap, or accuracy drop (group_accuracy)
+  double fermi_lambda = 1.0;            ///< fermi_*: weight of the ERMI regularizer
+  std::string fermi_w = "best_response"; ///< fermi_*: "best_response" | "ascent"
+  double fermi_w_lr = 0.1;              ///< fermi_* ascent: step size of W
+  double fermi_w_radius = 10.0;         ///< fermi_* ascent: Frobenius-ball radius of W
+  std::string reference_model;          ///< group_accuracy: checkpoint of the reference model
   bool enters_primal = true; ///< false: the constraints do not steer the model (monitor only)
   bool enters_dual = true;   ///< false: the multipliers keep their values (no dual step)
 };
@@ -156,6 +176,7 @@ public:
   RunConfig run;
   DataConfig data;
   SiloConfig silos;
+  FederatedConfig federated;
   ModelConfig model;
   OptimConfig optim;
   PrivacyConfig privacy;

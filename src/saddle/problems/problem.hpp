@@ -4,18 +4,20 @@
 /// Lagrangian that the primal player differentiates, and a true violation, computed from
 /// aggregated (privatized) statistics, which the dual player sees.
 #include "kernels/types.hpp"
+#include "saddle/core/state.hpp"
 #include "saddle/data/dataset.hpp"
 #include "saddle/models/logistic.hpp"
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace saddle {
 
-class Problem {
+class Problem : public Stateful {
 public:
-  virtual ~Problem() = default;
+  ~Problem() override = default;
 
   /// Number of constraints (inequalities g_j <= 0): the length of lambda and of violation().
   virtual std::int64_t numConstraints() const = 0;
@@ -36,6 +38,16 @@ public:
                                std::int64_t offset) const = 0;
   /// True violations g_j from aggregated statistics (host, length statsSize()).
   virtual std::vector<double> violation(std::vector<double> const& stats) const = 0;
+
+  /// After each aggregation (every rank, same input): update the problem's own players, e.g.
+  /// FERMI's W, from the aggregated (privatized) statistics of round `round` (0-based). Host.
+  virtual void update(ExecSpace const& /*space*/, std::vector<double> const& /*stats*/,
+                      std::int64_t /*round*/) {}
+  /// Problem-specific values of the last round for the history (name, value); e.g. ERMI.
+  virtual std::vector<std::pair<std::string, double>> roundMetrics() const { return {}; }
+  /// The problem's own evolving state (none by default), checkpointed with the run.
+  void saveState(State& /*state*/, std::string const& /*prefix*/) const override {}
+  void loadState(State const& /*state*/, std::string const& /*prefix*/) override {}
 };
 
 /// No constraints: plain empirical risk minimization. Releases no statistics.

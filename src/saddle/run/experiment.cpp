@@ -2,17 +2,11 @@
 
 #include "saddle/optim/deck_configs.hpp"
 #include "saddle/privacy/secure_sampler.hpp"
-#include "saddle/problems/demographic_parity.hpp"
+#include "saddle/problems/factory.hpp"
 
 namespace saddle {
 
 namespace {
-/// The tolerance enters through the schedule (optim/schedule.hpp), so the problem's own is 0.
-std::unique_ptr<Problem> makeProblem(ProblemConfig const& cfg, data::DataInfo const& info) {
-  if (cfg.constraint == "demographic_parity")
-    return std::make_unique<DemographicParity>(info.train_group_counts, 0.0);
-  return std::make_unique<Unconstrained>();
-}
 MessageLayout makeLayout(LogisticModel const& model, Problem const& problem,
                          Privatizer const& privatizer) {
   MessageLayout l;
@@ -47,7 +41,7 @@ void checkTrainerChoices(Deck const& deck) {
 Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
     : deck(std::move(deck_in)), comm(std::move(comm_in)),
       data((checkTrainerChoices(deck), data::load(deck, comm))), model(data.info.n_features),
-      problem(makeProblem(deck.problem, data.info)), privatizer(deck.privacy, deck.run.seed),
+      problem(makeProblem(deck, data.info)), privatizer(deck.privacy, deck.run.seed),
       sampler(deck.privacy.enabled && deck.privacy.secure
                   ? std::make_unique<SecurePoissonSampler>(deck.privacy.sampling_rate)
                   : data::makeSampler(deck.privacy, deck.run.seed)),

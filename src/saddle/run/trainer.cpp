@@ -81,6 +81,8 @@ void Trainer::runRound() {
   for (std::size_t j = 0; j < stats.size(); ++j)
     stats[j] = agg(layout.stats_offset + static_cast<std::int64_t>(j));
   _violation = _x.problem->violation(stats);
+  // the problem's own players (FERMI's W) move on the same privatized statistics
+  _x.problem->update(space, stats, _round);
   _x.schedule.shift(_violation, _round); // g_j - tol(round) <= 0
   for (std::size_t j = 0; j < _violation.size(); ++j)
     _violation_mirror(j) = _violation[j];
@@ -185,6 +187,7 @@ void Trainer::saveState(State& state, std::string const& prefix) const {
   _x.model.saveState(state, "model/");
   _x.dual->saveState(state, "dual/");
   _x.formulation->saveState(state, "formulation/");
+  _x.problem->saveState(state, "problem/");
   _x.privatizer.saveState(state, "privacy/");
   _x.ledgers->saveState(state, "privacy/");
 }
@@ -194,6 +197,7 @@ void Trainer::loadState(State const& state, std::string const& prefix) {
   _x.model.loadState(state, "model/");
   _x.dual->loadState(state, "dual/");
   _x.formulation->loadState(state, "formulation/");
+  _x.problem->loadState(state, "problem/");
   _x.privatizer.loadState(state, "privacy/");
   _x.ledgers->loadState(state, "privacy/");
 }
