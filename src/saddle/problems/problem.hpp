@@ -39,6 +39,18 @@ public:
   /// True violations g_j from aggregated statistics (host, length statsSize()).
   virtual std::vector<double> violation(std::vector<double> const& stats) const = 0;
 
+  /// Constraints whose data appeared in the aggregated statistics `stats` of a round (e.g. the
+  /// groups with a noisy count >= 1), ascending. The others got violation 0 from violation()
+  /// and should keep their multipliers (an indexed dual step over these indices only).
+  /// Default: every constraint.
+  virtual std::vector<std::int64_t>
+  observedConstraints(std::vector<double> const& /*stats*/) const {
+    std::vector<std::int64_t> all(static_cast<std::size_t>(numConstraints()));
+    for (std::size_t j = 0; j < all.size(); ++j)
+      all[j] = static_cast<std::int64_t>(j);
+    return all;
+  }
+
   /// After each aggregation (every rank, same input): update the problem's own players, e.g.
   /// FERMI's W, from the aggregated (privatized) statistics of round `round` (0-based). Host.
   virtual void update(ExecSpace const& /*space*/, std::vector<double> const& /*stats*/,

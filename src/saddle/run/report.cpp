@@ -7,6 +7,7 @@
 #include "saddle/run/trainer.hpp"
 #include "saddle/version.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -37,6 +38,29 @@ void truncateCsvAfter(std::filesystem::path const& path, std::int64_t round) {
   }
   in.close();
   std::ofstream(path, std::ios::trunc) << kept;
+}
+
+/// One line on what is optimized, for the start-up log.
+std::string problemText(ProblemConfig const& p, std::int64_t multipliers) {
+  auto const m = static_cast<long long>(multipliers);
+  if (p.constraint == "demographic_parity")
+    return log::format("cross-entropy s.t. demographic parity, |P(yhat=1|g) - P(yhat=1)| <= %g, "
+                       "%lld multipliers",
+                       p.tolerance, m);
+  if (p.constraint == "equalized_odds")
+    return log::format("cross-entropy s.t. equalized odds, |P(yhat=1|g,y) - P(yhat=1|y)| <= %g, "
+                       "%lld multipliers",
+                       p.tolerance, m);
+  if (p.constraint == "group_accuracy")
+    return log::format("cross-entropy s.t. per-group error increase <= overall increase + %g "
+                       "(reference: %s), %lld multipliers",
+                       p.tolerance, p.reference_model.empty() ? "none" : p.reference_model.c_str(),
+                       m);
+  if (p.constraint == "fermi_dp" || p.constraint == "fermi_eo")
+    return log::format("FERMI: cross-entropy + %g ERMI (%s), W by %s", p.fermi_lambda,
+                       p.constraint == "fermi_dp" ? "demographic parity" : "equalized odds",
+                       p.fermi_w.c_str());
+  return "unconstrained cross-entropy";
 }
 
 char const* stopText(StopReason r) {
@@ -74,12 +98,7 @@ void Trainer::logStartup() const {
                        static_cast<long long>(_x.deck.run.rounds),
                        _x.ledgers->plannedEpsilon(_x.deck.run.rounds),
                        _x.deck.privacy.target_epsilon > 0 ? " (sigma calibrated to target)" : ""));
-  log::info(c, "problem: " + (_x.problem->numConstraints() == 0
-                                  ? std::string("unconstrained cross-entropy")
-                                  : log::format("cross-entropy s.t. demographic parity, "
-                                                "|P(yhat=1|g) - P(yhat=1)| <= %g, %lld multipliers",
-                                                _x.deck.problem.tolerance,
-                                                static_cast<long long>(_x.dual->size()))));
+  log::info(c, "problem: " + problemText(_x.deck.problem, _x.dual->size()));
   log::info(c, log::format("%8s %10s %9s %9s %10s %12s %10s", "round", "loss", "accuracy", "dp_gap",
                            "epsilon", "records/s", "max_viol") +
                    multiplierColumns(true));
@@ -133,11 +152,17 @@ void Trainer::progress() {
               {"train_accuracy", e.accuracy},
               {"train_dp_gap", e.dp_gap},
               {"epsilon", epsilon},
-              {"records_per_s", rate}};
+              {"records_per_s", rate},
+              {"train_eo_gap", e.eo_gap},
+              {"train_min_group_accuracy", e.min_group_accuracy},
+              {"train_ermi", e.ermi},
+              {"train_ermi_soft", e.ermi_soft}};
   if (_opt.write_outputs && _x.comm.rank() == 0)
     _evaluation << _round << ','
-                << log::format("%.10g,%.10g,%.10g,%.10g,%.10g,%.6g\n", e.loss, e.accuracy, e.dp_gap,
+                << log::format("%.10g,%.10g,%.10g,%.10g,%.10g,%.6g", e.loss, e.accuracy, e.dp_gap,
                                max_lambda, epsilon, rate)
+                << log::format(",%.10g,%.10g,%.10g,%.10g\n", e.eo_gap, e.min_group_accuracy, e.ermi,
+                               e.ermi_soft)
                 << std::flush;
 }
 
@@ -165,9 +190,13 @@ void Trainer::openOutputs() {
           _history << ",violation_" << _x.problem->constraintName(j);
         for (std::int64_t j = 0; j < _x.problem->numConstraints(); ++j)
           _history << ",lambda_" << _x.problem->constraintName(j);
-        _history << ",epsilon_rdp,clip_norm\n";
+        _history << ",epsilon_rdp,clip_norm";
+        for (auto const& m : _x.problem->roundMetrics())
+          _history << ',' << m.first;
+        _history << '\n';
         _evaluation << "round,train_loss,train_accuracy,train_dp_gap,max_lambda,epsilon,"
-                       "records_per_s\n";
+                       "records_per_s,train_eo_gap,train_min_group_accuracy,train_ermi,"
+                       "train_ermi_soft\n";
       }
     } catch (std::exception const& e) {
       failure = e.what();
@@ -200,7 +229,13 @@ void Trainer::recordRound() {
   double const eps = _x.ledgers->plannedEpsilonRdp(_round);
   metrics.emplace_back("epsilon_rdp", eps);
   metrics.emplace_back("clip_norm", _x.privatizer.clipNorm());
-  _history << ',' << log::format("%.10g,%.10g\n", eps, _x.privatizer.clipNorm());
+  _history << ',' << log::format("%.10g,%.10g", eps, _x.privatizer.clipNorm());
+  // the problem's own per-round values (FERMI: ERMI estimate, psi, ||W||)
+  for (auto const& m : _x.problem->roundMetrics()) {
+    metrics.push_back(m);
+    _history << ',' << log::format("%.10g", m.second);
+  }
+  _history << '\n';
   for (auto const& m : _pending)
     metrics.push_back(m);
   _pending.clear();
@@ -222,15 +257,25 @@ void Trainer::writeSummary(RunSummary const& s) const {
                   s.train.accuracy, s.train.dp_gap, static_cast<long long>(s.train.n)));
   add(log::format("test:  loss %.5f accuracy %.4f dp_gap %.4f (%lld rows)", s.test.loss,
                   s.test.accuracy, s.test.dp_gap, static_cast<long long>(s.test.n)));
+  add(log::format("fairness: eo_gap train %.4f test %.4f; min group accuracy train %.4f test "
+                  "%.4f; ERMI (hard yhat) train %.4g test %.4g; ERMI (soft) train %.4g test %.4g; "
+                  "ERMI given y (hard) train %.4g test %.4g",
+                  s.train.eo_gap, s.test.eo_gap, s.train.min_group_accuracy,
+                  s.test.min_group_accuracy, s.train.ermi, s.test.ermi, s.train.ermi_soft,
+                  s.test.ermi_soft, s.train.ermi_eo, s.test.ermi_eo));
   for (std::size_t g = 0; g < s.train.group_rate.size(); ++g)
     add(log::format("group %zu: P(yhat=1) train %.4f (%lld rows) test %.4f; overall train %.4f "
-                    "test %.4f",
+                    "test %.4f; accuracy train %.4f test %.4f",
                     g, s.train.group_rate[g], static_cast<long long>(s.train.group_count[g]),
-                    s.test.group_rate[g], s.train.positive_rate, s.test.positive_rate));
+                    s.test.group_rate[g], s.train.positive_rate, s.test.positive_rate,
+                    s.train.group_accuracy[g], s.test.group_accuracy[g]));
+  auto holds = [](std::vector<bool> const& flags, std::size_t j) {
+    return j < flags.size() ? yesNo(flags[j]) : std::string("n/a");
+  };
   for (std::size_t j = 0; j < s.lambda.size(); ++j)
     add(log::format("constraint %-18s lambda %.5g  holds on train: %s  on test: %s",
                     _x.problem->constraintName(static_cast<std::int64_t>(j)).c_str(), s.lambda[j],
-                    yesNo(s.train_satisfied[j]).c_str(), yesNo(s.test_satisfied[j]).c_str()));
+                    holds(s.train_satisfied, j).c_str(), holds(s.test_satisfied, j).c_str()));
   if (!s.lambda.empty())
     add(log::format("KKT certificate (training split): feasibility %.3g, complementarity %.3g, "
                     "stationarity %.3g (%s)",
@@ -263,6 +308,20 @@ void Trainer::writeSummary(RunSummary const& s) const {
                      s.kkt_feasibility, s.kkt_complementarity, s.kkt_stationarity)
       << log::format("wall_seconds,%.6g\nrecords_per_second,%.6g\n", s.wall_seconds,
                      s.records_per_second);
+  // fairness metrics of issue 6 (rows added after the older keys, which scripts read)
+  for (auto const* e : {&s.train, &s.test}) {
+    char const* split = e == &s.train ? "train" : "test";
+    csv << log::format("%s_eo_gap,%.10g\n%s_min_group_accuracy,%.10g\n", split, e->eo_gap, split,
+                       e->min_group_accuracy)
+        << log::format("%s_ermi,%.10g\n%s_ermi_soft,%.10g\n%s_ermi_eo,%.10g\n", split, e->ermi,
+                       split, e->ermi_soft, split, e->ermi_eo);
+  }
+  auto count = [](std::vector<bool> const& flags) {
+    return static_cast<long long>(std::count(flags.begin(), flags.end(), true));
+  };
+  csv << log::format("constraints,%lld\ntrain_satisfied,%lld\ntest_satisfied,%lld\n",
+                     static_cast<long long>(s.lambda.size()), count(s.train_satisfied),
+                     count(s.test_satisfied));
   if (!out || !csv)
     log::warnAll(_x.comm, "could not write summary files in " + dir.string());
 }
