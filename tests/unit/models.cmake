@@ -9,3 +9,6 @@ saddle_add_test(saddle_unit_models
   LABELS unit)
 # The oracles' header sits beside the tests.
 target_include_directories(saddle_unit_models PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+# The trainer's least-squares classifier and the ridge step of Sgd (issue 6).
+saddle_add_test(saddle_unit_models_least_squares
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_models_least_squares.cpp LABELS unit)
