@@ -21,6 +21,7 @@ enum class Purpose : std::uint64_t {
   GradNoise = 5,  ///< Gaussian noise on a silo's gradient message
   StatsNoise = 6, ///< Gaussian noise on a silo's constraint statistics
   Init = 7,       ///< model initialization
+  Participation = 8, ///< the silos that take part in a round (federated/participation.hpp)
   Test = 100      ///< tests only
 };
 

@@ -747,6 +747,25 @@ void Deck::validateCrossKeys() const {
   if (federated.participating > silos.count)
     fail("federated.participating", std::to_string(federated.participating),
          "at most silos.count = " + std::to_string(silos.count), "silos.count");
+  if (privacy.enabled && privacy.sampling != "poisson" &&
+      (federated.algorithm != "minibatch_sgd" || federated.participating > 0))
+    fail("privacy.sampling", quote(privacy.sampling),
+         "local_sgd, spider and partial participation (federated.participating > 0) are "
+         "accounted per Poisson-sampled step: allowed \"poisson\"",
+         federated.participating > 0 ? "federated.participating" : "federated.algorithm");
+  if (privacy.enabled && privacy.clipping == "adaptive" && federated.algorithm != "minibatch_sgd")
+    fail("privacy.clipping", quote(privacy.clipping),
+         "adaptive clipping releases one count per round: allowed \"flat\" or \"per_layer\" "
+         "with federated.algorithm = " + quote(federated.algorithm),
+         "federated.algorithm");
+  if (privacy.enabled && privacy.secure && federated.algorithm == "spider")
+    fail("privacy.secure", "true",
+         "spider's large batches use the counter-based sampler: allowed false with spider",
+         "federated.algorithm");
+  if (federated.aggregation == "reproducible" && silos.count >= (std::int64_t{1} << 22))
+    fail("silos.count", std::to_string(silos.count),
+         "the reproducible aggregation sums at most 2^22 - 1 silos exactly",
+         "federated.aggregation");
   if (data.source == "synthetic" && silos.count > data.n_samples)
     fail("silos.count", std::to_string(silos.count),
          "at most data.n_samples = " + std::to_string(data.n_samples) + ": every silo needs a row",

@@ -9,6 +9,14 @@
 
 namespace saddle::data {
 
+double Sampler::expectedRecordsOf(DataInfo const& info,
+                                  std::vector<std::int64_t> const& silos) const {
+  std::int64_t rows = 0; // an exact integer sum: q * n_train when every silo is listed
+  for (auto const s : silos)
+    rows += info.train_silo_counts[static_cast<std::size_t>(s)];
+  return accountedRate() * static_cast<double>(rows);
+}
+
 void PoissonSampler::draw(ExecSpace const& space, SiloData const& data, std::size_t k,
                           std::int64_t round, BatchScratch& batch) {
   rng::Key const key{_seed, rng::Purpose::Sample, static_cast<std::uint64_t>(data.silo_ids[k]),
@@ -34,6 +42,16 @@ double ShuffleSampler::expectedRecords(DataInfo const& info) const {
   double total = 0.0;
   for (auto const n_s : info.train_silo_counts)
     total += n_s > 0 ? static_cast<double>(batchSize(n_s)) : 0.0;
+  return total;
+}
+
+double ShuffleSampler::expectedRecordsOf(DataInfo const& info,
+                                         std::vector<std::int64_t> const& silos) const {
+  double total = 0.0;
+  for (auto const s : silos) {
+    auto const n_s = info.train_silo_counts[static_cast<std::size_t>(s)];
+    total += n_s > 0 ? static_cast<double>(batchSize(n_s)) : 0.0;
+  }
   return total;
 }
 

@@ -29,6 +29,10 @@ public:
                     BatchScratch& batch) = 0;
   /// Expected number of records in a round's batch over all silos (the gradient's divisor).
   virtual double expectedRecords(DataInfo const& info) const = 0;
+  /// Expected number of records in a round's batch over the silos `silos` only (partial
+  /// participation; local steps of one silo). Default: accountedRate() * their rows (Poisson).
+  virtual double expectedRecordsOf(DataInfo const& info,
+                                   std::vector<std::int64_t> const& silos) const;
   /// How many times, at most, one record of silo `silo` (holding `n_s` training rows) has been
   /// in a batch after `rounds` rounds: what its privacy ledger must compose.
   virtual std::int64_t participations(std::int64_t n_s, std::int64_t rounds) const = 0;
@@ -60,6 +64,8 @@ public:
   void draw(ExecSpace const& space, SiloData const& data, std::size_t k, std::int64_t round,
             BatchScratch& batch) override;
   double expectedRecords(DataInfo const& info) const override;
+  double expectedRecordsOf(DataInfo const& info,
+                           std::vector<std::int64_t> const& silos) const override;
   std::int64_t participations(std::int64_t n_s, std::int64_t rounds) const override;
   double accountedRate() const override { return 1.0; }
   std::string describe() const override;

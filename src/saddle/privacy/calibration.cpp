@@ -79,7 +79,16 @@ double calibrateSigma(double target_epsilon, double delta, double q, std::int64_
                            " target epsilon = " + detail::text(target_epsilon) +
                            " at delta = " + detail::text(delta) + " (q = " + detail::text(q) +
                            ", steps = " + std::to_string(steps) + ")";
-  double lo = hi;
+  std::string const note = accountant == Accountant::Rdp
+                               ? " (the RDP order grid cannot certify so small an epsilon)"
+                               : "";
+  return calibrateMultiplier(eps, target_epsilon, what, hi, shrink, options.sigma_rtol, note);
+}
+
+double calibrateMultiplier(std::function<double(double)> const& eps, double target_epsilon,
+                           std::string const& what, double start, double shrink, double sigma_rtol,
+                           std::string const& unreachable_note) {
+  double hi = start, lo = start;
   if (eps(hi) <= target_epsilon) {
     do {
       hi = lo;
@@ -93,14 +102,11 @@ double calibrateSigma(double target_epsilon, double delta, double q, std::int64_
       lo = hi;
       hi = lo * 2.0;
       if (hi > kMaxSigma)
-        throw InputError(std::string(kWhere) + ": " + what +
-                         " is not reached with sigma <= " + detail::text(kMaxSigma) +
-                         (accountant == Accountant::Rdp
-                              ? " (the RDP order grid cannot certify so small an epsilon)"
-                              : ""));
+        throw InputError(std::string(kWhere) + ": " + what + " is not reached with sigma <= " +
+                         detail::text(kMaxSigma) + unreachable_note);
     } while (eps(hi) > target_epsilon);
   }
-  return bisect(eps, target_epsilon, lo, hi, options.sigma_rtol);
+  return bisect(eps, target_epsilon, lo, hi, sigma_rtol);
 }
 
 std::int64_t stepsFromEpochs(double epochs, double q) {

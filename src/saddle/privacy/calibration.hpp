@@ -12,6 +12,7 @@
 #include "saddle/privacy/rdp.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,16 @@ double accountedEpsilon(double sigma, double q, std::int64_t steps, double delta
 /// what the order grid can certify at this delta are unreachable).
 double calibrateSigma(double target_epsilon, double delta, double q, std::int64_t steps,
                       Accountant accountant, CalibrationOptions const& options = {});
+
+/// The smallest sigma in [0.01, 1e4] (to sigma_rtol, rounded up) with epsilon_of(sigma) <=
+/// target_epsilon, for any epsilon_of that does not increase with sigma (a composition of
+/// mechanisms of different kinds, e.g. a silo's ledger under local SGD or SPIDER). The bracket
+/// starts at `start` (shrinking by `shrink` or doubling); `what` names the target in messages.
+/// Throws InputError when no sigma in the range meets the target (`unreachable_note` is
+/// appended to the message when even sigma = 1e4 does not).
+double calibrateMultiplier(std::function<double(double)> const& epsilon_of, double target_epsilon,
+                           std::string const& what, double start = 1.0, double shrink = 0.5,
+                           double sigma_rtol = 1e-6, std::string const& unreachable_note = "");
 
 /// Steps of `epochs` passes at rate q: ceil(epochs / q), ignoring a relative excess of 1e-12
 /// (so 90 epochs at q = 0.04 are 2250 steps despite 0.04 not being exact in binary). Rounding up

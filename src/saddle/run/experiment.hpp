@@ -5,7 +5,9 @@
 #include "saddle/core/deck.hpp"
 #include "saddle/data/dataset.hpp"
 #include "saddle/data/sampler.hpp"
+#include "saddle/federated/algorithm.hpp"
 #include "saddle/federated/federation.hpp"
+#include "saddle/federated/participation.hpp"
 #include "saddle/models/logistic.hpp"
 #include "saddle/optim/dual_optimizer.hpp"
 #include "saddle/optim/formulation.hpp"
@@ -23,6 +25,9 @@ namespace saddle {
 struct Experiment {
   /// Load the data and build every component. Collective on `comm`.
   Experiment(Deck deck_in, mpi::Comm comm_in);
+  /// The algorithm holds references into the experiment: it stays where it was built.
+  Experiment(Experiment const&) = delete;
+  Experiment& operator=(Experiment const&) = delete;
 
   Deck deck;
   mpi::Comm comm;
@@ -33,12 +38,15 @@ struct Experiment {
   Privatizer privatizer;
   std::unique_ptr<data::Sampler> sampler;
   MessageLayout layout;  ///< [gradient | problem statistics | privacy statistics]
-  Federation federation; ///< sums the silo messages of `layout` across ranks
+  Federation federation; ///< sums the silo messages of `layout` across ranks (fast | exact)
+  federated::Participation participation; ///< the silos of each round (deck [federated])
   Sgd primal;
   std::unique_ptr<optim::DualOptimizer> dual;      ///< the multipliers' player (deck [dual])
   std::unique_ptr<optim::Formulation> formulation; ///< how constraints enter (deck [formulation])
   optim::ToleranceSchedule schedule;    ///< constraint tolerance per round (deck [schedule])
   std::unique_ptr<SiloLedgers> ledgers; ///< privacy spent per silo (after calibration)
+  /// What the silos and the server do in a round (minibatch_sgd | local_sgd | spider).
+  std::unique_ptr<federated::Algorithm> algorithm;
 };
 
 } // namespace saddle

@@ -281,6 +281,11 @@ void Trainer::writeSummary(RunSummary const& s) const {
                     "stationarity %.3g (%s)",
                     s.kkt_feasibility, s.kkt_complementarity, s.kkt_stationarity,
                     s.kkt_note.c_str()));
+  if (s.ridge_available)
+    add(log::format("ridge reference (least squares, l2 = %g): ||theta - theta_ridge|| %.4g, "
+                    "relative objective gap %.3g, F* %.6g, ridge test accuracy %.4f (%s)",
+                    _x.deck.optim.l2, s.ridge_distance, s.ridge_relative_gap, s.ridge_objective,
+                    s.ridge_test_accuracy, s.ridge_solver.c_str()));
   if (!s.last_checkpoint.empty())
     add("checkpoint: " + s.last_checkpoint +
         (s.stop == StopReason::Signal ? " (continue with --restart latest)" : ""));
@@ -322,6 +327,14 @@ void Trainer::writeSummary(RunSummary const& s) const {
   csv << log::format("constraints,%lld\ntrain_satisfied,%lld\ntest_satisfied,%lld\n",
                      static_cast<long long>(s.lambda.size()), count(s.train_satisfied),
                      count(s.test_satisfied));
+  if (s.ridge_available)
+    csv << log::format("ridge_distance,%.10g
+                       ridge_relative_gap,
+                       % .10g ridge_objective, % .10g "
+                                                      "ridge_test_accuracy,%.10g
+                                                      ",
+                                                   s.ridge_distance,
+                       s.ridge_relative_gap, s.ridge_objective, s.ridge_test_accuracy);
   if (!out || !csv)
     log::warnAll(_x.comm, "could not write summary files in " + dir.string());
 }

@@ -5,6 +5,7 @@
 #include "saddle/io/checkpoint.hpp"
 #include "saddle/io/history.hpp"
 #include "saddle/run/certificate.hpp"
+#include "saddle/run/ridge_reference.hpp"
 #include "saddle/run/signals.hpp"
 
 #include <algorithm>
@@ -14,18 +15,8 @@
 
 namespace saddle {
 
-namespace {
-std::int64_t largestSilo(data::SiloData const& d) {
-  std::int64_t most = 0;
-  for (std::size_t k = 0; k + 1 < d.silo_offset.size(); ++k)
-    most = std::max(most, d.silo_offset[k + 1] - d.silo_offset[k]);
-  return most;
-}
-} // namespace
-
 Trainer::Trainer(Experiment& experiment, Options options)
-    : _x(experiment), _opt(options), _batch(largestSilo(experiment.data.train)),
-      _violation(experiment.problem->numConstraints(), 0.0),
+    : _x(experiment), _opt(options), _violation(experiment.problem->numConstraints(), 0.0),
       _violation_dev("saddle::Trainer::violation", experiment.problem->numConstraints()),
       _violation_mirror(Kokkos::create_mirror_view(_violation_dev)),
       _weights("saddle::Trainer::weights", experiment.problem->numConstraints()),
@@ -33,49 +24,50 @@ Trainer::Trainer(Experiment& experiment, Options options)
 
 Trainer::~Trainer() = default;
 
-// One round of DESIGN.md's data path. Every line below is one kernel launch or one collective.
+// One round of DESIGN.md's data path. Every line below is one kernel launch, one collective or
+// one step of the deck's federated algorithm (src/saddle/federated/algorithm.hpp).
 void Trainer::runRound() {
   compat::ScopedRegion region("saddle::Trainer::round");
   auto const& space = _x.space;
-  auto const& train = _x.data.train;
-  auto const& msg = _x.federation.buffer();
   auto const& layout = _x.layout;
   _x.federation.clear(space);
   // w_j = dL/dg_j: lambda_j (Lagrangian), relu(lambda_j + c g_j) (augmented), c g_j+ (penalty)
   // with g from the last aggregation (the round's own is known only after it)
   _x.formulation->primalWeights(space, _x.dual->lambda(), _violation_dev, _weights);
-  for (std::size_t k = 0; k < train.silo_ids.size(); ++k) {
-    std::int64_t const silo = train.silo_ids[k];
-    // batch_s = the sampler's batch of silo s at this round (a pure function of seed, s, round)
-    _x.sampler->draw(space, train, k, _round, _batch);
-    // z_i = theta . [x_i, 1] ;  coef_i = d loss_i / d z_i
-    _x.model.perSample(space, train, _batch);
-    // coef_i += d/dz_i sum_j w_j proxy_j(i)   (per-record Lagrangian)
-    if (_x.deck.problem.enters_primal)
-      _x.problem->addProxyDerivative(space, train, _batch, _weights);
-    // w_i = coef_i min(1, C / (|coef_i| ||[x_i, 1]||))   (per-record clipping)
-    auto const w = _x.privatizer.clip(space, train, _batch, msg, layout);
-    // msg_s = [sum_i w_i [x_i, 1] | constraint statistics of the batch | privacy statistics]
-    _x.model.accumulateGradient(space, train, _batch, w, msg, layout.grad_offset);
-    _x.problem->accumulateStats(space, train, _batch, msg, layout.stats_offset);
-    // msg_s += N(0, sigma^2 C^2 I) | N(0, sigma_s^2 Delta_s^2 I) | N(0, adaptive_noise^2)
-    _x.privatizer.addNoise(space, msg, layout, silo, _round);
-    _local_records += _batch.size;
-  }
+  // the round's silos: M_avail of M, a pure function of (seed, round); the others send nothing
+  federated::RoundInput const in{_round, _x.participation.chosen(_round),
+                                 _x.participation.mask(_round), _weights};
+  // msg_s of each participating silo here: batch, coef_i (+ proxies), clip, sum, noise, as
+  // a minibatch gradient | K local steps' model delta | SPIDER large batch or difference
+  _local_records += _x.algorithm->siloMessages(in);
   if (stopRequested()) // a signal on this rank: every rank learns it from the aggregate
-    Kokkos::deep_copy(space, Kokkos::subview(msg, layout.control_offset), 1.0);
-  // agg = sum over all silos of msg_s   (one MPI_Allreduce of the packed buffer)
+    Kokkos::deep_copy(space, Kokkos::subview(_x.federation.buffer(), layout.control_offset), 1.0);
+  // agg = sum over the participating silos of msg_s (one MPI_Allreduce; or exact fixed point)
   auto const& agg = _x.federation.aggregate(space);
-  for (std::int64_t j = 0; j < layout.control_offset; ++j)
+  checkAggregate(agg);
+  _stop = agg(layout.control_offset) > 0.0;
+  // theta <- the server step on agg.grad (theta - eta g / E[batch] | theta + mean delta |
+  // theta - eta v_t)
+  _x.algorithm->serverStep(in);
+  // g, the problem's players, lambda, the penalty and C move on agg.stats
+  dualStep(agg, _x.algorithm->expectedBatch(in));
+  // the ledger of every participating silo composes this round's releases
+  _x.ledgers->composeRound(_round);
+  ++_round;
+}
+
+void Trainer::checkAggregate(Federation::HostBuffer const& agg) const {
+  for (std::int64_t j = 0; j < _x.layout.control_offset; ++j)
     if (!std::isfinite(agg(j)))
       throw DivergenceError(log::format("saddle::Trainer: diverged at round %lld: entry %lld of "
                                         "the aggregated message is %g (lower optim.lr?)",
                                         static_cast<long long>(_round + 1),
                                         static_cast<long long>(j), agg(j)));
-  _stop = agg(layout.control_offset) > 0.0;
-  // theta <- theta - eta * agg.grad / E[batch]
-  double const expected_batch = _x.sampler->expectedRecords(_x.data.info);
-  _x.primal.step(space, _x.model.theta(), msg, layout.grad_offset, 1.0 / expected_batch);
+}
+
+void Trainer::dualStep(Federation::HostBuffer const& agg, double expected_batch) {
+  auto const& space = _x.space;
+  auto const& layout = _x.layout;
   // g = true (thresholded) violations from the aggregated, privatized statistics
   std::vector<double> stats(layout.n_stats);
   for (std::size_t j = 0; j < stats.size(); ++j)
@@ -89,17 +81,40 @@ void Trainer::runRound() {
   Kokkos::deep_copy(space, _violation_dev, _violation_mirror);
   // lambda <- dual optimizer step on dL/dlambda (projected onto lambda >= 0); restarts; c update
   if (_x.formulation->hasMultipliers() && _x.deck.problem.enters_dual) {
-    _x.formulation->dualGradients(space, _x.dual->lambda(), _violation_dev, _dual_grad);
-    _x.dual->step(space, _dual_grad);
-    if (_x.deck.dual.restarts)
-      _x.dual->restartFeasible(space, _violation_dev, _x.deck.dual.restart_margin);
+    auto const seen = _x.problem->observedConstraints(stats);
+    if (static_cast<std::int64_t>(seen.size()) == _x.dual->size()) {
+      _x.formulation->dualGradients(space, _x.dual->lambda(), _violation_dev, _dual_grad);
+      _x.dual->step(space, _dual_grad);
+      if (_x.deck.dual.restarts)
+        _x.dual->restartFeasible(space, _violation_dev, _x.deck.dual.restart_margin);
+    } else if (!seen.empty()) {
+      // constraints without data this round (groups absent from every batch) keep their
+      // multipliers and optimizer states: an indexed step over the observed ones only
+      dualStepIndexed(seen);
+    }
   }
   _x.formulation->updatePenalty(space, _violation_dev);
   // C <- C exp(-eta_C (unclipped share - quantile))   (adaptive clipping only)
   _x.privatizer.update(agg, layout, expected_batch);
-  // every silo's ledger composes this round's release
-  _x.ledgers->composeRound(_round);
-  ++_round;
+}
+
+void Trainer::dualStepIndexed(std::vector<std::int64_t> const& seen) {
+  auto const& space = _x.space;
+  auto const n = static_cast<std::int64_t>(seen.size());
+  Kokkos::View<std::int64_t*, MemSpace> idx("saddle::Trainer::seen", n);
+  Vector<double> violation("saddle::Trainer::seen_violation", n);
+  Vector<double> grad("saddle::Trainer::seen_grad", n);
+  auto idx_host = Kokkos::create_mirror_view(idx);
+  auto violation_host = Kokkos::create_mirror_view(violation);
+  for (std::int64_t k = 0; k < n; ++k) {
+    idx_host(k) = seen[k];
+    violation_host(k) = _violation[seen[k]];
+  }
+  Kokkos::deep_copy(space, idx, idx_host);
+  Kokkos::deep_copy(space, violation, violation_host);
+  _x.formulation->dualGradientsIndexed(space, idx, _x.dual->lambda(), violation, grad);
+  _x.dual->stepIndexed(space, idx, grad);
+  compat::fence(space, "saddle::Trainer::dualStepIndexed: host staging");
 }
 
 std::int64_t Trainer::plannedRounds() {
@@ -118,8 +133,14 @@ std::int64_t Trainer::plannedRounds() {
 }
 
 RunSummary Trainer::run() {
-  if (_opt.verbose)
+  if (_opt.verbose) {
     logStartup();
+    log::info(_x.comm, log::format("federated: %s; %lld of %lld silos per round; %s aggregation",
+                                   _x.algorithm->describe().c_str(),
+                                   static_cast<long long>(_x.participation.perRound()),
+                                   static_cast<long long>(_x.participation.silos()),
+                                   _x.deck.federated.aggregation.c_str()));
+  }
   if (_opt.write_outputs)
     openOutputs();
   installStopHandlers();
@@ -133,8 +154,11 @@ RunSummary Trainer::run() {
     _wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (_round % _x.deck.run.log_every == 0 || _round == rounds)
       progress();
-    if (_opt.write_outputs)
+    if (_opt.write_outputs) {
+      for (auto const& metric : _x.problem->roundMetrics()) // the problem's own (e.g. ERMI)
+        _pending.push_back(metric);
       recordRound();
+    }
     if (_opt.write_outputs && !_stop && every > 0 && _round % every == 0 && _round < rounds)
       checkpoint();
   }
@@ -168,17 +192,21 @@ RunSummary Trainer::summarize() {
   s.kkt_complementarity = kkt.complementarity;
   s.kkt_stationarity = kkt.stationarity;
   s.kkt_note = kkt.fit_reason;
-  if (_x.deck.problem.constraint == "demographic_parity") {
-    double const tol = _x.deck.problem.tolerance;
-    for (std::int64_t g = 0; g < k; ++g) {
-      for (Evaluation const* e : {&s.train, &s.test}) {
-        double const diff = e->group_rate[g] - e->positive_rate;
-        auto& out = e == &s.train ? s.train_satisfied : s.test_satisfied;
-        out.push_back(diff <= tol);
-        out.push_back(-diff <= tol);
-      }
-    }
-  }
+  // g_j <= tol on each whole split, for every problem (the problem's own violation())
+  double const tol = _x.deck.problem.tolerance;
+  s.train_satisfied =
+      constraintsSatisfied(_x.space, _x.model, *_x.problem, _x.data.train, tol, _x.comm);
+  s.test_satisfied =
+      constraintsSatisfied(_x.space, _x.model, *_x.problem, _x.data.test, tol, _x.comm);
+  // least squares: distance to the exact ridge solution (KSP over all silos)
+  auto const ridge = ridgeReference(_x.space, _x.model, _x.data, _x.deck, _x.comm);
+  s.ridge_available = ridge.available;
+  s.ridge_note = ridge.note;
+  s.ridge_distance = ridge.distance;
+  s.ridge_relative_gap = ridge.relative_gap;
+  s.ridge_objective = ridge.ridge_objective;
+  s.ridge_test_accuracy = ridge.ridge_test_accuracy;
+  s.ridge_solver = ridge.solver;
   return s;
 }
 
@@ -190,6 +218,7 @@ void Trainer::saveState(State& state, std::string const& prefix) const {
   _x.problem->saveState(state, "problem/");
   _x.privatizer.saveState(state, "privacy/");
   _x.ledgers->saveState(state, "privacy/");
+  _x.algorithm->saveState(state, "federated/"); // spider: theta_{t-1}, v, weights_{t-1}
 }
 
 void Trainer::loadState(State const& state, std::string const& prefix) {
@@ -200,6 +229,7 @@ void Trainer::loadState(State const& state, std::string const& prefix) {
   _x.problem->loadState(state, "problem/");
   _x.privatizer.loadState(state, "privacy/");
   _x.ledgers->loadState(state, "privacy/");
+  _x.algorithm->loadState(state, "federated/");
 }
 
 State Trainer::state() const {

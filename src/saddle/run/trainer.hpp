@@ -48,6 +48,14 @@ struct RunSummary {
   /// KKT certificate of the final point on the training split (run/certificate.hpp).
   double kkt_feasibility = 0.0, kkt_complementarity = 0.0, kkt_stationarity = 0.0;
   std::string kkt_note; ///< why there is none, or the fit's TAO reason
+  /// Least squares only (run/ridge_reference.hpp): the exact ridge solution over all silos.
+  bool ridge_available = false;
+  std::string ridge_note;           ///< why there is none ("" when available)
+  double ridge_distance = 0.0;      ///< ||theta - theta_ridge||_2
+  double ridge_relative_gap = 0.0;  ///< (F(theta) - F*) / F* on the training split
+  double ridge_objective = 0.0;     ///< F*, the ridge optimum
+  double ridge_test_accuracy = 0.0; ///< test accuracy of theta_ridge
+  std::string ridge_solver;         ///< KSP's converged reason (or host Cholesky)
 };
 
 class Trainer : public Stateful {
@@ -60,8 +68,9 @@ public:
   Trainer(Experiment& experiment, Options options);
   ~Trainer() override;
 
-  /// One round: every local silo samples, computes, clips and noises its message; one
-  /// aggregation; one primal and one dual step; the privacy ledgers compose. Collective.
+  /// One round: every participating local silo samples, computes, clips and noises its
+  /// message (the deck's federated algorithm); one aggregation; the server's primal step and
+  /// one dual step; the ledgers of the participating silos compose. Collective.
   /// Throws DivergenceError (on every rank) if the aggregate is not finite.
   void runRound();
   /// Rounds until run.rounds, the privacy budget or a stop signal, with progress every
@@ -101,10 +110,17 @@ private:
   std::string checkpointDir() const;
   std::int64_t plannedRounds();
   void checkFinite(std::string const& what, std::vector<double> const& values) const;
+  /// Dual step of the constraints `seen` only (Problem::observedConstraints); the others keep
+  /// their multipliers and optimizer states.
+  void dualStepIndexed(std::vector<std::int64_t> const& seen);
+  /// DivergenceError (every rank: the aggregate is the same) if a message entry is not finite.
+  void checkAggregate(Federation::HostBuffer const& agg) const;
+  /// After aggregation: true violations, the problem's own players, the multipliers, the
+  /// penalty and the clip norm move on the aggregated, privatized statistics.
+  void dualStep(Federation::HostBuffer const& agg, double expected_batch);
 
   Experiment& _x;
   Options _opt;
-  BatchScratch _batch;
   std::int64_t _round = 0;
   std::int64_t _resumed_from = -1; ///< round of the checkpoint this run restarted from
   std::int64_t _local_records = 0;
