@@ -6,6 +6,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "compat.hpp"
+#include "models_common.hpp"
 #include <cstdint>
 
 namespace saddle::kernels {
@@ -27,19 +28,15 @@ void glmMargins(Space const& space, XView const& x, IndexView const& idx, std::i
       });
 }
 
-/// Logistic sigmoid, overflow-safe for any finite z.
+/// Logistic sigmoid, overflow-safe for every z (sigmoidOf: exact limits at +-inf).
 KOKKOS_INLINE_FUNCTION double sigmoid(double z) {
-  if (z >= 0.0)
-    return 1.0 / (1.0 + compat::exp(-z));
-  double const e = compat::exp(z);
-  return e / (1.0 + e);
+  return sigmoidOf(z);
 }
 
-/// Binary cross-entropy of margin z against label y in {0, 1}: log(1 + e^z) - y z, stable.
+/// Binary cross-entropy of margin z against label y in {0, 1}: log(1 + e^z) - y z, evaluated
+/// by logisticLossOf: finite for finite z, 0 or +inf (never NaN) for z = +-inf.
 KOKKOS_INLINE_FUNCTION double logisticLoss(double z, double y) {
-  double const softplus =
-      z > 0.0 ? z + compat::log1p(compat::exp(-z)) : compat::log1p(compat::exp(z));
-  return softplus - y * z;
+  return logisticLossOf(z, y);
 }
 
 /// dz(i) = d loss_i / d z_i = sigmoid(z(i)) - y(idx(i)) for the logistic loss. Async.

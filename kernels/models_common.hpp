@@ -23,7 +23,8 @@ template <class T> KOKKOS_INLINE_FUNCTION T clipScale(T norm, T clip) {
   return norm > clip ? clip / norm : T(1);
 }
 
-/// Logistic sigmoid in T, overflow-safe for any finite z.
+/// Logistic sigmoid 1 / (1 + e^-z) in T: never overflows (e^x is only taken of x <= 0), exact
+/// limits 0 and 1 at z = -inf and +inf; NaN in, NaN out.
 template <class T> KOKKOS_INLINE_FUNCTION T sigmoidOf(T z) {
   if (z >= T(0))
     return T(1) / (T(1) + compat::exp(-z));
@@ -31,9 +32,56 @@ template <class T> KOKKOS_INLINE_FUNCTION T sigmoidOf(T z) {
   return e / (T(1) + e);
 }
 
-/// log(1 + e^z) in T, stable for any finite z.
+/// Softplus log(1 + e^z) in T: z + log1p(e^-z) for z > 0, log1p(e^z) otherwise, so e^x is only
+/// taken of x <= 0 (no overflow) and small results keep their digits; +inf at z = +inf, 0 at
+/// z = -inf; NaN in, NaN out.
 template <class T> KOKKOS_INLINE_FUNCTION T softplusOf(T z) {
   return z > T(0) ? z + compat::log1p(compat::exp(-z)) : compat::log1p(compat::exp(z));
+}
+
+/// Binary cross-entropy of margin z against a label y in [0, 1]:
+///   log(1 + e^z) - y z = (1 - y) softplus(z) + y softplus(-z),
+/// evaluated in the second form with a zero-weight term skipped: finite for every finite z,
+/// and 0 or +inf (never inf - inf = NaN) for z = +-inf with y in {0, 1}.
+template <class T> KOKKOS_INLINE_FUNCTION T logisticLossOf(T z, T y) {
+  T loss = T(0);
+  if (y != T(1))
+    loss += (T(1) - y) * softplusOf(z);
+  if (y != T(0))
+    loss += y * softplusOf(-z);
+  return loss;
+}
+
+/// e^(z - mx) for a softmax shifted by its largest logit mx, with e^0 = 1 also when z = mx is
+/// infinite (inf - inf would be NaN): a +inf logit takes all the mass, and K logits all -inf
+/// share it equally. Identical to compat::exp(z - mx) for finite z and mx.
+template <class T> KOKKOS_INLINE_FUNCTION T shiftedExpOf(T z, T mx) {
+  return z == mx ? T(1) : compat::exp(z - mx);
+}
+
+/// Cross-entropy -log softmax(z)[y] = log sum_k e^(z_k) - z_y from s = sum_k shiftedExpOf(z_k, mx)
+/// (s >= 1), the largest logit mx and the label's logit z_y: log(s) + mx - z_y for finite mx;
+/// for mx = +inf, log(s) when z_y = +inf and +inf otherwise (never inf - inf = NaN); for
+/// mx = -inf (every logit -inf), log(s) = log K; NaN stays NaN.
+template <class T> KOKKOS_INLINE_FUNCTION T softmaxLossOf(T s, T mx, T z_label) {
+  if (mx - mx == T(0)) // mx finite
+    return compat::log(s) + mx - z_label;
+  return z_label == mx ? compat::log(s) : mx;
+}
+
+/// log sum_{k < n} e^(z[k]) in T (n >= 1), shifted by the largest entry so that nothing
+/// overflows: exact limits +inf (some z = +inf) and -inf (all z = -inf); NaN if any z is NaN.
+template <class T> KOKKOS_INLINE_FUNCTION T logSumExpOf(T const* z, int n) {
+  T mx = z[0];
+  for (int k = 0; k < n; ++k) {
+    if (z[k] != z[k])
+      return z[k]; // NaN
+    mx = z[k] > mx ? z[k] : mx;
+  }
+  T s = T(0);
+  for (int k = 0; k < n; ++k)
+    s += shiftedExpOf(z[k], mx);
+  return mx - mx == T(0) ? mx + compat::log(s) : mx;
 }
 
 namespace detail {

@@ -21,7 +21,7 @@ namespace saddle::kernels {
 /// Binary logistic regression, y in {0, 1}: loss = log(1 + e^z) - y z, dloss/dz = s(z) - y.
 struct LogisticLossFn {
   template <class T> KOKKOS_INLINE_FUNCTION static T value(T z, T y) {
-    return softplusOf(z) - y * z;
+    return logisticLossOf(z, y); // finite for finite z, never inf - inf at z = +-inf
   }
   template <class T> KOKKOS_INLINE_FUNCTION static T derivative(T z, T y) {
     return sigmoidOf(z) - y;

@@ -89,13 +89,13 @@ void softmaxCrossEntropyDelta(Space const& space, ZView const& z, YView const& y
         T mx = z(i, 0);
         for (int k = 1; k < k_classes; ++k)
           mx = z(i, k) > mx ? z(i, k) : mx;
-        T s = T(0);
+        T s = T(0); // shifted by the largest logit; infinite logits through shiftedExpOf
         for (int k = 0; k < k_classes; ++k)
-          s += compat::exp(z(i, k) - mx);
+          s += shiftedExpOf(z(i, k), mx);
         if (want_loss)
-          Kokkos::atomic_add(&loss_sum(0), static_cast<L>(compat::log(s) + mx - z(i, label)));
+          Kokkos::atomic_add(&loss_sum(0), static_cast<L>(softmaxLossOf(s, mx, z(i, label))));
         for (int k = 0; k < k_classes; ++k)
-          z(i, k) = compat::exp(z(i, k) - mx) / s - (k == label ? T(1) : T(0));
+          z(i, k) = shiftedExpOf(z(i, k), mx) / s - (k == label ? T(1) : T(0));
       });
 }
 

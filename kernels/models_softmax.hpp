@@ -40,13 +40,14 @@ struct SoftmaxClippedGradient {
     T mx = z[0];
     for (int k = 1; k < k_classes; ++k)
       mx = z[k] > mx ? z[k] : mx;
+    // Shifted by the largest logit: no overflow; infinite logits through shiftedExpOf.
     T s = T(0);
     for (int k = 0; k < k_classes; ++k)
-      s += compat::exp(z[k] - mx);
-    T const loss = compat::log(s) + mx - z[label];
+      s += shiftedExpOf(z[k], mx);
+    T const loss = softmaxLossOf(s, mx, z[label]);
     T sq = T(0);
     for (int k = 0; k < k_classes; ++k) {
-      z[k] = compat::exp(z[k] - mx) / s - (k == label ? T(1) : T(0));
+      z[k] = shiftedExpOf(z[k], mx) / s - (k == label ? T(1) : T(0));
       sq += z[k] * z[k];
     }
     norm = compat::sqrt(sq) * rn;

@@ -4,7 +4,77 @@
 #include "saddle/io/detail/h5_util.hpp"
 #include "saddle/io/detail/pack.hpp"
 
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 namespace saddle::io {
+
+namespace detail {
+
+namespace {
+
+/// Little-endian unsigned integer of `n` bytes at `p` (the HDF5 file format's byte order).
+std::uint64_t littleEndian(char const* p, int n) {
+  std::uint64_t v = 0;
+  for (int i = n - 1; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+/// The objects of the global heap collection `gcol` (its bytes, header included): every
+/// object header and its 8-aligned data must end inside the collection, and the free-space
+/// object (index 0) must be at least a header long. Returns "" or what is wrong.
+std::string globalHeapProblem(std::string const& gcol) {
+  std::uint64_t constexpr kHeader = 16;       // "GCOL", version, 3 reserved, collection size
+  std::uint64_t constexpr kObjectHeader = 16; // index, refcount, 4 reserved, object size
+  std::uint64_t p = kHeader;
+  while (p + kObjectHeader <= gcol.size()) {
+    std::uint64_t const index = littleEndian(gcol.data() + p, 2);
+    std::uint64_t const size = littleEndian(gcol.data() + p + 8, 8);
+    std::uint64_t const room = gcol.size() - p;
+    if (size > room) // also catches sizes near 2^64 before the rounding below overflows
+      return "object " + std::to_string(index) + " claims " + std::to_string(size) +
+             " bytes, the collection has " + std::to_string(room) + " left";
+    std::uint64_t const need = index == 0 ? size : kObjectHeader + ((size + 7) / 8) * 8;
+    if (need < kObjectHeader || need > room)
+      return "object " + std::to_string(index) + " does not fit (" + std::to_string(need) +
+             " bytes, " + std::to_string(room) + " left)";
+    p += need;
+  }
+  return {};
+}
+
+} // namespace
+
+void requireSoundGlobalHeaps(std::string const& where, std::string const& path) {
+  // HDF5 keeps variable-length strings (the checkpoint's string attributes) in global heap
+  // collections, which the file format does not checksum, and HDF5 1.10 trusts the sizes it
+  // finds there: a damaged object size makes H5HG_read copy far past its buffer (found by the
+  // checkpoint fuzzer: tests/fuzz/regressions/checkpoint/). So check every collection before
+  // HDF5 reads one: on rank 0, one pass over the file. Collections are found by their
+  // signature; one that does not start like a collection (version 1, 3 zero bytes, a size that
+  // fits the file) is not one.
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  std::string const bytes = contents.str();
+  for (auto at = bytes.find("GCOL"); at != std::string::npos; at = bytes.find("GCOL", at + 1)) {
+    if (bytes.size() - at < 16 || bytes[at + 4] != 1 || std::memcmp(&bytes[at + 5], "\0\0\0", 3))
+      continue;
+    std::uint64_t const size = littleEndian(&bytes[at + 8], 8);
+    if (size < 16 || size > bytes.size() - at)
+      continue;
+    std::string const problem = globalHeapProblem(bytes.substr(at, size));
+    if (!problem.empty())
+      throw InputError(where + ": " + path +
+                       ": damaged global heap (the store of its strings) at byte " +
+                       std::to_string(at) + ": " + problem);
+    at += size - 1; // the next collection starts after this one
+  }
+}
+
+} // namespace detail
 
 namespace {
 
@@ -153,7 +223,11 @@ template <class Work> void agreed(mpi::Comm const& comm, std::string const& path
 Checkpoint readCheckpoint(std::string const& path, data::SiloPartition const& mine,
                           mpi::Comm const& comm) {
   h5::silenceErrors();
-  agreed(comm, path, [&] { detail::requireHdf5File(kWhere, path); });
+  agreed(comm, path, [&] {
+    detail::requireHdf5File(kWhere, path);
+    if (comm.rank() == 0)
+      detail::requireSoundGlobalHeaps(kWhere, path);
+  });
   h5::File file;
   agreed(comm, path, [&] {
     auto const fapl = detail::parallelAccess(comm, false);

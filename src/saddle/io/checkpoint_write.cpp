@@ -218,12 +218,14 @@ void writeFile(std::string const& tmp, State const& state, CheckpointMeta const&
     }
     ++written;
   };
+  // Lambdas name the entries through init-captures: C++17 does not let a lambda capture a
+  // structured binding (GCC allows it, clang 14 rejects it).
   for (auto const& [name, values] : state.arrays())
-    step(name, [&] { writeReplicated(file.get(), name, values, comm); });
+    step(name, [&, &n = name, &v = values] { writeReplicated(file.get(), n, v, comm); });
   for (auto const& [name, value] : state.integers())
-    step(name, [&] { writeScalar(file.get(), name, value); });
+    step(name, [&, &n = name, &v = value] { writeScalar(file.get(), n, v); });
   for (auto const& [name, table] : state.siloArrays())
-    step(name, [&] { writeSiloArray(file.get(), name, table, mine); });
+    step(name, [&, &n = name, &t = table] { writeSiloArray(file.get(), n, t, mine); });
   if (total == 0)
     testPause(tmp, 0, 0, comm);
   file.close();

@@ -20,6 +20,7 @@ constexpr std::int64_t kSlabValues = 1 << 20; ///< values read at once when veri
 
 h5::File openSerial(std::string const& path) {
   detail::requireHdf5File(kWhere, path);
+  detail::requireSoundGlobalHeaps(kWhere, path);
   try {
     auto const fapl = detail::serialAccess();
     return h5::File(SADDLE_H5_CHECK(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get())));

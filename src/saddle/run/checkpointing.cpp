@@ -87,7 +87,11 @@ void Trainer::restore(std::string const& path_in) {
                      "restart:" +
                      list);
   }
-  loadState(ck.state, "run/");
+  try {
+    loadState(ck.state, "run/");
+  } catch (InputError const& e) { // the State knows the entry, not the file it came from
+    throw InputError("saddle-train: checkpoint '" + path + "': " + e.what());
+  }
   _resumed_from = _round;
   _last_checkpoint = path;
   log::info(_x.comm, log::format("restart: round %lld from %s", static_cast<long long>(_round),

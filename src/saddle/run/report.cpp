@@ -328,13 +328,10 @@ void Trainer::writeSummary(RunSummary const& s) const {
                      static_cast<long long>(s.lambda.size()), count(s.train_satisfied),
                      count(s.test_satisfied));
   if (s.ridge_available)
-    csv << log::format("ridge_distance,%.10g
-                       ridge_relative_gap,
-                       % .10g ridge_objective, % .10g "
-                                                      "ridge_test_accuracy,%.10g
-                                                      ",
-                                                   s.ridge_distance,
-                       s.ridge_relative_gap, s.ridge_objective, s.ridge_test_accuracy);
+    csv << log::format("ridge_distance,%.10g\nridge_relative_gap,%.10g\nridge_objective,%.10g\n"
+                       "ridge_test_accuracy,%.10g\n",
+                       s.ridge_distance, s.ridge_relative_gap, s.ridge_objective,
+                       s.ridge_test_accuracy);
   if (!out || !csv)
     log::warnAll(_x.comm, "could not write summary files in " + dir.string());
 }

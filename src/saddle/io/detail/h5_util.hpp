@@ -49,6 +49,11 @@ void readRows(hid_t dataset, std::vector<hsize_t> const& shape, hsize_t begin, h
 /// The file-system checks before HDF5 opens `path`: it exists, is a regular file and is HDF5.
 /// Throws InputError naming `where` and `path`. Local.
 void requireHdf5File(std::string const& where, std::string const& path);
+/// Every global heap collection of `path` (where HDF5 keeps variable-length strings, unchecked
+/// by any checksum) is well formed, so that HDF5 1.10 never copies past a heap object: throws
+/// InputError naming `where`, `path` and the byte offset otherwise. Reads the whole file. Local.
+/// (Defined in checkpoint_read.cpp.)
+void requireSoundGlobalHeaps(std::string const& where, std::string const& path);
 /// InputError for a failure reading `path` (checksum errors named as such). `dataset` may be "".
 InputError corruptFile(std::string const& where, std::string const& path,
                        std::string const& dataset, std::string const& cause);
