@@ -2,13 +2,12 @@
 
 #include "kernels/rng.hpp"
 #include "saddle/core/error.hpp"
-#include "saddle/data/csv.hpp"
 #include "saddle/data/synthetic.hpp"
+#include "saddle/data/table_source.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <utility>
 
 namespace saddle::data {
@@ -32,7 +31,7 @@ struct Plan {
   std::vector<std::string> feature_names;
   std::string description;
   std::int64_t n_train = 0, n_test = 0;
-  std::vector<std::int64_t> train_silo_counts;
+  std::vector<std::int64_t> train_silo_counts, test_silo_counts;
   LocalRows train_rows, test_rows;
   Table train, test; ///< this rank's rows, in the order of train_rows / test_rows
 };
@@ -44,10 +43,12 @@ void require(bool ok, std::string const& what) {
 
 void checkDeck(Deck const& deck) {
   auto const& data = deck.data;
-  require(data.source == "synthetic" || data.source == "csv",
-          "data.source = '" + data.source + "' is invalid (allowed: 'synthetic', 'csv')");
-  require(deck.silos.partition == "iid",
-          "silos.partition = '" + deck.silos.partition + "' is invalid (allowed: 'iid')");
+  require(data.source == "synthetic" || data.source == "csv" || data.source == "hdf5",
+          "data.source = '" + data.source + "' is invalid (allowed: 'synthetic', 'csv', 'hdf5')");
+  auto const& scheme = deck.silos.partition;
+  require(scheme == "iid" || scheme == "dirichlet" || scheme == "group" || scheme == "quantile",
+          "silos.partition = '" + scheme +
+              "' is invalid (allowed: 'iid', 'dirichlet', 'group', 'quantile')");
   require(deck.silos.count >= 1,
           "silos.count = " + std::to_string(deck.silos.count) + " is invalid (must be >= 1)");
   require(data.test_fraction >= 0.0 && data.test_fraction < 1.0,
@@ -57,16 +58,13 @@ void checkDeck(Deck const& deck) {
     require(data.n_samples >= 1,
             "data.n_samples = " + std::to_string(data.n_samples) + " is invalid (must be >= 1)");
     require(std::isfinite(data.bias), "data.bias must be finite");
+    require(data.feature_columns.empty(),
+            "data.feature_columns = '" + data.feature_columns +
+                "' is invalid with data.source = 'synthetic' (it selects columns of a file)");
   } else {
-    require(!data.path.empty(), "data.path is empty (data.source = 'csv' needs a file)");
+    require(!data.path.empty(),
+            "data.path is empty (data.source = '" + data.source + "' needs a file)");
   }
-}
-
-std::string resolvePath(Deck const& deck) {
-  std::filesystem::path const path(deck.data.path);
-  if (path.is_absolute() || deck.baseDir().empty())
-    return path.string();
-  return (std::filesystem::path(deck.baseDir()) / path).string();
 }
 
 std::string formatNumber(double value) {
@@ -109,21 +107,16 @@ Table gatherRows(Table const& all, std::vector<std::int64_t> const& row_ids) {
   return table;
 }
 
-/// Fill the global facts of `plan` from the source; for csv, read every row into `all`.
-/// Returns the number of rows of the whole data set.
+/// Fill the global facts of `plan` from the source. Files are read whole into `all`; synthetic
+/// rows are generated into `all` only when the partition looks at them (iid does not: its rows
+/// are generated on demand, rank by rank). Returns the number of rows of the whole data set.
 std::int64_t openSource(Deck const& deck, Plan& plan, Table& all) {
   auto const& config = deck.data;
-  if (config.source == "csv") {
-    std::string const path = resolvePath(deck);
-    std::string group_column;
-    all = loadCsv(path, config.label_column, config.sensitive_column, group_column);
+  if (config.source != "synthetic") {
+    all = readFileTable(deck, plan.description);
     plan.n_features = all.n_features;
     plan.n_groups = all.n_groups;
     plan.feature_names = all.feature_names;
-    plan.description = "csv: " + path + ": " + std::to_string(all.rows()) + " rows, " +
-                       std::to_string(all.n_features) + " features, " +
-                       std::to_string(all.n_groups) + " groups, group column '" + group_column +
-                       "'";
     return all.rows();
   }
   plan.n_features = config.n_features;
@@ -132,7 +125,44 @@ std::int64_t openSource(Deck const& deck, Plan& plan, Table& all) {
   plan.description = "synthetic: " + std::to_string(config.n_samples) + " rows, " +
                      std::to_string(config.n_features) + " features, " +
                      std::to_string(config.n_groups) + " groups, bias " + formatNumber(config.bias);
+  if (deck.silos.partition != "iid")
+    all = generateSynthetic(config, deck.run.seed, 0, config.n_samples);
   return config.n_samples;
+}
+
+/// The partition settings of the deck, and a log phrase for the non-iid ones.
+PartitionSpec partitionSpec(Deck const& deck, std::string& phrase) {
+  auto const& silos = deck.silos;
+  PartitionSpec const spec{silos.partition, silos.count, silos.alpha, silos.heterogeneity,
+                           deck.run.seed};
+  if (spec.scheme == "dirichlet")
+    phrase = "; silos: dirichlet label skew, alpha " + formatNumber(spec.alpha);
+  else if (spec.scheme == "group")
+    phrase = "; silos: dominated by group k mod n_groups, heterogeneity " +
+             formatNumber(spec.heterogeneity);
+  else if (spec.scheme == "quantile")
+    phrase = "; silos: quantile blocks of '" + silos.feature + "', heterogeneity " +
+             formatNumber(spec.heterogeneity);
+  return spec;
+}
+
+/// What the partition looks at for the rows `ids` of one split (rows of `all`, row id = index).
+SplitRows splitRows(PartitionSpec const& spec, Table const& all, std::vector<std::int64_t> ids,
+                    std::int64_t feature) {
+  SplitRows rows;
+  auto const d = static_cast<std::size_t>(all.n_features);
+  for (std::int64_t const r : ids) {
+    auto const i = static_cast<std::size_t>(r);
+    if (spec.scheme == "dirichlet")
+      rows.labels.push_back(static_cast<int>(all.y[i]));
+    else if (spec.scheme == "group")
+      rows.groups.push_back(all.group[i]);
+    else if (spec.scheme == "quantile")
+      rows.values.push_back(all.x[i * d + static_cast<std::size_t>(feature)]);
+  }
+  rows.n_groups = all.n_groups;
+  rows.row_ids = std::move(ids);
+  return rows;
 }
 
 /// Split, partition and materialize this rank's rows. Identical validation on every rank.
@@ -141,7 +171,7 @@ Plan makePlan(Deck const& deck, SiloPartition const& silos) {
   auto const& config = deck.data;
   std::uint64_t const seed = deck.run.seed;
   Plan plan;
-  Table all; // csv: every row of the file; synthetic: empty (rows are generated on demand)
+  Table all; // every row of the data set, or empty for iid synthetic data (generated on demand)
   std::int64_t const n_rows = openSource(deck, plan, all);
   std::vector<std::int64_t> train_ids, test_ids;
   for (std::int64_t r = 0; r < n_rows; ++r)
@@ -151,14 +181,26 @@ Plan makePlan(Deck const& deck, SiloPartition const& silos) {
   require(deck.silos.count <= plan.n_train, "silos.count = " + std::to_string(deck.silos.count) +
                                                 " exceeds the " + std::to_string(plan.n_train) +
                                                 " training rows");
-  auto const train_silo = iidSilos(train_ids, deck.silos.count, seed);
+  std::string phrase;
+  PartitionSpec const spec = partitionSpec(deck, phrase);
+  plan.description += phrase;
+  std::int64_t feature = 0;
+  if (spec.scheme == "quantile")
+    feature = quantileFeature(
+        plan.feature_names, deck.silos.feature,
+        config.source == "synthetic" ? "synthetic data" : config.source + " file " + config.path);
+  auto const train_silo = assignSilos(spec, splitRows(spec, all, train_ids, feature));
+  auto const test_silo = assignSilos(spec, splitRows(spec, all, test_ids, feature));
   plan.train_silo_counts.assign(static_cast<std::size_t>(deck.silos.count), 0);
   for (std::int64_t const s : train_silo)
     ++plan.train_silo_counts[static_cast<std::size_t>(s)];
+  plan.test_silo_counts.assign(static_cast<std::size_t>(deck.silos.count), 0);
+  for (std::int64_t const s : test_silo)
+    ++plan.test_silo_counts[static_cast<std::size_t>(s)];
   plan.train_rows = localRows(train_ids, train_silo, silos);
-  plan.test_rows = localRows(test_ids, iidSilos(test_ids, deck.silos.count, seed), silos);
+  plan.test_rows = localRows(test_ids, test_silo, silos);
   auto const materialize = [&](std::vector<std::int64_t> const& ids) {
-    return config.source == "csv" ? gatherRows(all, ids) : generateSyntheticRows(config, seed, ids);
+    return all.rows() > 0 ? gatherRows(all, ids) : generateSyntheticRows(config, seed, ids);
   };
   plan.train = materialize(plan.train_rows.row_ids);
   plan.test = materialize(plan.test_rows.row_ids);
@@ -255,6 +297,33 @@ SiloData toDevice(Table const& table, LocalRows const& rows, SiloPartition const
   return data;
 }
 
+/// After a step that may fail on some ranks only: if any rank failed, every rank throws the
+/// lowest failing rank's own error (an InputError stays one), so that the one message printed
+/// names the real cause (the file rank 1 could not read), never "failed on another rank".
+/// Collective on `comm`.
+void agreeOnFailure(mpi::Comm const& comm, std::exception_ptr const& error) {
+  std::string message; // "I" (InputError) or "E" (anything else), then what()
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (InputError const& e) {
+      message = std::string("I") + e.what();
+    } catch (std::exception const& e) {
+      message = std::string("E") + e.what();
+    } catch (...) {
+      message = "E" + kWhere + "unknown exception";
+    }
+  }
+  std::int64_t const mine = message.empty() ? 0 : comm.size() - comm.rank();
+  std::int64_t const first = comm.allreduceMax(mine); // size - (lowest failing rank), or 0
+  if (first == 0)
+    return;
+  comm.broadcast(message, static_cast<int>(comm.size() - first));
+  if (message[0] == 'I')
+    throw InputError(message.substr(1));
+  throw Error(message.substr(1));
+}
+
 } // namespace
 
 bool isTestRow(std::uint64_t seed, std::int64_t row_id, double test_fraction) {
@@ -275,17 +344,14 @@ FederatedData load(Deck const& deck, mpi::Comm const& comm) {
   } catch (...) {
     error = std::current_exception();
   }
-  if (comm.anyFailed(error != nullptr)) {
-    if (error)
-      std::rethrow_exception(error);
-    throw InputError(kWhere + "loading the data failed on another rank");
-  }
+  agreeOnFailure(comm, error);
   DataInfo& info = result.info;
   info.n_features = plan.n_features;
   info.n_groups = plan.n_groups;
   info.n_train = plan.n_train;
   info.n_test = plan.n_test;
   info.train_silo_counts = plan.train_silo_counts;
+  info.test_silo_counts = plan.test_silo_counts;
   info.feature_names = plan.feature_names;
   info.description = plan.description;
   info.train_group_counts.assign(static_cast<std::size_t>(plan.n_groups), 0);

@@ -45,6 +45,7 @@ struct DataInfo {
   std::int64_t n_test = 0;                      ///< rows in the test split, all silos
   std::vector<std::int64_t> train_group_counts; ///< [n_groups], training rows per group
   std::vector<std::int64_t> train_silo_counts;  ///< [n_silos], training rows per silo
+  std::vector<std::int64_t> test_silo_counts;   ///< [n_silos], test rows per silo (may be 0)
   std::vector<double> mean, scale;              ///< [n_features] standardization (0/1 if off)
   std::vector<std::string> feature_names;
   std::string description; ///< one line, for the start-up log
@@ -60,9 +61,13 @@ struct FederatedData {
 /// True if global row `row_id` belongs to the test split: a pure function of (seed, row id).
 bool isTestRow(std::uint64_t seed, std::int64_t row_id, double test_fraction);
 
-/// Load or generate the deck's data, split it, partition both splits into silos (iid), keep
-/// this rank's silos, standardize with training statistics, and copy to the device.
-/// Collective on `comm`. Throws InputError for bad data (naming file, row and column).
+/// Load (csv, hdf5) or generate (synthetic) the deck's data, keep the data.feature_columns,
+/// split it by isTestRow, partition each split into silos by silos.partition (assignSilos in
+/// partition.hpp: a silo's test rows are dealt by the same rule, and the same Dirichlet shares,
+/// as its training rows), keep this rank's silos, standardize with training statistics, and copy
+/// to the device. Files are read whole by every rank (no communication while reading).
+/// Collective on `comm`. Throws InputError on every rank for bad data (naming file, row and
+/// column) or bad settings (naming the deck key), even when only some ranks failed.
 FederatedData load(Deck const& deck, mpi::Comm const& comm);
 
 } // namespace saddle::data

@@ -7,6 +7,7 @@ target_sources(saddle PRIVATE
   ${PROJECT_SOURCE_DIR}/src/saddle/io/checkpoint_files.cpp
   ${PROJECT_SOURCE_DIR}/src/saddle/io/history.cpp
   ${PROJECT_SOURCE_DIR}/src/saddle/io/inspect.cpp
+  ${PROJECT_SOURCE_DIR}/src/saddle/io/data_hdf5.cpp
 )
 
 # saddle-inspect FILE [--verify]: summary and verification of a checkpoint.
