@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "support/helpers.hpp"
+#include <cfenv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,22 @@ namespace k = saddle::kernels;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// These tests feed NaN and infinity on purpose; the test main traps FE_INVALID (a NaN made on
+/// the host fails a test), so the guards' own tests run with the traps off and restore them.
+class NumericalGuards : public ::testing::Test {
+protected:
+#if defined(__GLIBC__)
+  void SetUp() override { _saved = fedisableexcept(FE_ALL_EXCEPT); }
+  void TearDown() override {
+    if (_saved > 0)
+      feenableexcept(_saved);
+  }
+
+private:
+  int _saved = 0;
+#endif
+};
+
 /// log(1 + e^z) - y z for y in {0, 1} in long double: log1p(e^z) (y = 0) or log1p(e^-z) (y = 1),
 /// the same identity as the kernel but 11 more bits, so it checks the double rounding (the
 /// textbook log1p(e^z) - z cancels catastrophically for large z, even in long double).
@@ -29,7 +46,7 @@ double referenceLoss(double z, double y) {
   return static_cast<double>(std::log1p(std::exp(t)));
 }
 
-TEST(NumericalGuards, SigmoidHasExactLimitsAndNoOverflow) {
+TEST_F(NumericalGuards, SigmoidHasExactLimitsAndNoOverflow) {
   for (double const z : {1e30, 1e308, 750.0, 40.0})
     EXPECT_EQ(k::sigmoid(z), 1.0) << z; // 1 / (1 + e^-z), e^-z below half an ulp of 1
   for (double const z : {-1e30, -1e308, -750.0})
@@ -47,7 +64,7 @@ TEST(NumericalGuards, SigmoidHasExactLimitsAndNoOverflow) {
   EXPECT_EQ(k::sigmoidOf(-100.0f) < 1e-40f, true);
 }
 
-TEST(NumericalGuards, LogisticLossIsFiniteOrInfiniteNeverNaN) {
+TEST_F(NumericalGuards, LogisticLossIsFiniteOrInfiniteNeverNaN) {
   // Closed forms: loss(z, 1) = softplus(-z), loss(z, 0) = softplus(z); softplus(t) = t for
   // t >= 40 up to e^-40 < half an ulp, and 0 for t <= -746 (e^t underflows).
   EXPECT_EQ(k::logisticLoss(1e30, 1.0), 0.0);
@@ -75,7 +92,7 @@ TEST(NumericalGuards, LogisticLossIsFiniteOrInfiniteNeverNaN) {
   EXPECT_EQ(k::softplusOf(kInf), kInf);
 }
 
-TEST(NumericalGuards, LogSumExpShiftsByTheLargestEntry) {
+TEST_F(NumericalGuards, LogSumExpShiftsByTheLargestEntry) {
   double const ln2 = std::log(2.0);
   double const big[] = {1000.0, 1000.0}; // e^1000 overflows a double
   EXPECT_DOUBLE_EQ(k::logSumExpOf(big, 2), 1000.0 + ln2);
@@ -121,7 +138,7 @@ template <class T> void expectAllFinite(std::vector<double> const& v) {
     EXPECT_TRUE(std::isfinite(v[e])) << "entry " << e;
 }
 
-TEST(NumericalGuards, SoftmaxOfHugeAndInfiniteLogits) {
+TEST_F(NumericalGuards, SoftmaxOfHugeAndInfiniteLogits) {
   std::vector<double> out;
   double norm = 0;
   // logits (1e30, -1e30, 0): p = (1, 0, 0); label 1 pays 2e30, the residual is (1, -1, 0)
@@ -193,7 +210,7 @@ void expectFiniteSummary(std::string const& dir, bool private_run = true) {
 auto const kTwoGroups = [](int i) { return i % 2; };
 auto const kLinearLabel = [](int i, double x1) { return x1 + 0.3 * std::cos(1.3 * i) > 0 ? 1 : 0; };
 
-TEST(NumericalGuards, FeaturesOf1e30TrainToFiniteResults) {
+TEST_F(NumericalGuards, FeaturesOf1e30TrainToFiniteResults) {
   auto const dir = saddle::test::freshDir("guards_1e30");
   auto const path = writeCsv(dir, "big.csv", 400, 1e30, kTwoGroups, kLinearLabel);
   std::string err;
@@ -205,7 +222,7 @@ TEST(NumericalGuards, FeaturesOf1e30TrainToFiniteResults) {
   expectFiniteSummary(dir + "/raw");
 }
 
-TEST(NumericalGuards, FeaturesOf1e30WithoutClippingStayFinite) {
+TEST_F(NumericalGuards, FeaturesOf1e30WithoutClippingStayFinite) {
   auto const dir = saddle::test::freshDir("guards_1e30_noclip");
   auto const path = writeCsv(dir, "big.csv", 400, 1e30, kTwoGroups, kLinearLabel);
   std::string err;
@@ -216,7 +233,7 @@ TEST(NumericalGuards, FeaturesOf1e30WithoutClippingStayFinite) {
   expectFiniteSummary(dir + "/out", false); // epsilon is inf: no privacy
 }
 
-TEST(NumericalGuards, AllEqualLabelsTrainToFiniteResults) {
+TEST_F(NumericalGuards, AllEqualLabelsTrainToFiniteResults) {
   auto const dir = saddle::test::freshDir("guards_labels");
   for (int const label : {0, 1}) {
     auto const path = writeCsv(dir, label == 0 ? "zeros.csv" : "ones.csv", 300, 1.0, kTwoGroups,
@@ -229,7 +246,7 @@ TEST(NumericalGuards, AllEqualLabelsTrainToFiniteResults) {
   }
 }
 
-TEST(NumericalGuards, AnEmptyGroupTrainsToFiniteResults) {
+TEST_F(NumericalGuards, AnEmptyGroupTrainsToFiniteResults) {
   auto const dir = saddle::test::freshDir("guards_empty_group");
   // groups 0 and 2: group 1 (counted, n_groups = 3) has no rows. Its rate has no data (0/0): it
   // must not turn into NaN anywhere; the summary reports it at the overall rate (gap 0).

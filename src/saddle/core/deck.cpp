@@ -85,8 +85,9 @@ std::vector<KeySpec> const& specs() {
                       "CSV: name of the group column; \"\" = the first column whose name starts "
                       "with \"sensitive_\""),
       SADDLE_DECK_KEY(data, feature_columns, Rule::anything(),
-                      "CSV: comma-separated feature columns, in this order; \"\" = every "
-                      "column that is not the label or a sensitive_* column"),
+                      "CSV or HDF5: comma-separated feature columns, in this order; \"\" = "
+                      "every column that is not the label or a sensitive_* column (HDF5: names "
+                      "from the feature_names attribute, else x0, x1, ...)"),
       SADDLE_DECK_KEY(data, n_samples, Rule::atLeast(10), "synthetic: number of rows"),
       SADDLE_DECK_KEY(data, n_features, Rule::within(1, 100000), "synthetic: number of features"),
       SADDLE_DECK_KEY(data, n_groups, Rule::within(2, 1000), "synthetic: number of groups"),
@@ -168,6 +169,9 @@ std::vector<KeySpec> const& specs() {
                       "stop at the last round whose epsilon fits this budget; 0 = no budget"),
       SADDLE_DECK_KEY(privacy, target_epsilon, Rule::atLeast(0),
                       "> 0: choose noise_multiplier so that run.rounds spend this epsilon"),
+      SADDLE_DECK_KEY(privacy, calibrate, Rule::oneOf({"gradient", "all"}),
+                      "target_epsilon sets the gradient's noise multiplier (the others fixed), "
+                      "or scales every noise multiplier by one factor (keeping their ratios)"),
       SADDLE_DECK_KEY(privacy, secure, Rule::anything(),
                       "CSPRNG randomness and discrete Gaussian noise (not reproducible)"),
       SADDLE_DECK_KEY(problem, constraint,
@@ -744,6 +748,9 @@ void Deck::validateCrossKeys() const {
   if (data.source != "synthetic" && data.path.empty())
     fail("data.path", quote(data.path),
          "a file is required when data.source = " + quote(data.source), "data.source");
+  if (data.source == "synthetic" && !data.feature_columns.empty())
+    fail("data.feature_columns", quote(data.feature_columns),
+         "selects columns of a file: needs data.source = \"csv\" or \"hdf5\"", "data.source");
   if (federated.participating > silos.count)
     fail("federated.participating", std::to_string(federated.participating),
          "at most silos.count = " + std::to_string(silos.count), "silos.count");

@@ -139,6 +139,7 @@ struct PrivacyConfig {
   double delta = 1e-5;                 ///< delta of the reported (epsilon, delta)
   double epsilon_budget = 0.0;         ///< stop before exceeding this epsilon; 0 = no budget
   double target_epsilon = 0.0; ///< > 0: calibrate noise_multiplier to reach it at run.rounds
+  std::string calibrate = "gradient"; ///< "gradient" | "all": what target_epsilon scales
   bool secure = false;         ///< CSPRNG + discrete Gaussian noise (not reproducible)
 };
 

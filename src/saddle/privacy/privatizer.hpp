@@ -69,6 +69,13 @@ public:
   double gradientNoiseStd() const;
   /// Set sigma (calibration to a target epsilon). Only before the first round.
   void setNoiseMultiplier(double sigma) { _cfg.noise_multiplier = sigma; }
+  /// Multiply every noise multiplier (gradient, constraint counts, adaptive clipping's count)
+  /// by `factor` > 0: privacy.calibrate = "all" keeps the deck's ratios.
+  void scaleNoise(double factor) {
+    _cfg.noise_multiplier *= factor;
+    _cfg.stats_noise_multiplier *= factor;
+    _cfg.adaptive_noise *= factor;
+  }
   PrivacyConfig const& config() const { return _cfg; }
   /// One line for the start-up log: mechanism, neighbouring relation, sigma, C, clipping.
   std::string describe(MessageLayout const& layout) const;

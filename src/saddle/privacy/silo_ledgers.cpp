@@ -178,19 +178,24 @@ double SiloLedgers::calibrate(Privatizer const& privatizer, data::Sampler const&
                               std::uint64_t seed) {
   auto const& cfg = privatizer.config();
   ReleasePlan const plan(sampler, info, federated, seed);
-  if (!plan.singleKind()) { // several kinds per silo: search sigma on the planned ledger
+  bool const scale_all = cfg.calibrate == "all";
+  if (!plan.singleKind() || scale_all) { // search sigma (or the factor) on the planned ledger
     auto const epsilon = [&](std::string const& accountant) {
-      return [&plan, &privatizer, &layout, rounds, accountant, &cfg](double sigma) {
+      return [&plan, &privatizer, &layout, rounds, accountant, &cfg, scale_all](double sigma) {
         Privatizer p = privatizer;
-        p.setNoiseMultiplier(sigma);
+        if (scale_all)
+          p.scaleNoise(sigma);
+        else
+          p.setNoiseMultiplier(sigma);
         return plan.worstEpsilon(rounds, p.accountedNoiseMultiplier(layout),
                                  p.accountedNoiseMultiplier(gradientOnly(layout)), cfg.delta,
                                  accountant);
       };
     };
-    std::string const what =
-        log::format("privacy.target_epsilon = %g after %lld rounds of %s (worst silo, delta %g)",
-                    target, static_cast<long long>(rounds), federated.algorithm.c_str(), cfg.delta);
+    std::string const what = log::format(
+        "privacy.target_epsilon = %g after %lld rounds of %s (worst silo, delta %g%s)", target,
+        static_cast<long long>(rounds), federated.algorithm.c_str(), cfg.delta,
+        scale_all ? ", every noise multiplier scaled by one factor" : "");
     double start = 1.0, shrink = 0.5;
     if (cfg.accountant == "pld") { // start from the (looser) RDP answer, close below it
       try {

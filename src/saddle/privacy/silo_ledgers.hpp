@@ -96,9 +96,11 @@ public:
   /// The ledger of local silo `silo` (throws saddle::Error if this rank does not hold it).
   PrivacyLedger const& ledger(std::int64_t silo) const;
 
-  /// The gradient noise multiplier sigma for which `rounds` rounds spend `target` epsilon
-  /// (worst silo), given the other parts of the message (their noise is fixed by the deck).
-  /// Throws InputError when the fixed parts alone spend more than the target. Pure.
+  /// privacy.calibrate = "gradient": the gradient noise multiplier sigma for which `rounds`
+  /// rounds spend `target` epsilon (worst silo), given the other parts of the message (their
+  /// noise is fixed by the deck); throws InputError when the fixed parts alone spend more.
+  /// privacy.calibrate = "all": the factor by which every noise multiplier of the message is
+  /// scaled (Privatizer::scaleNoise) to spend `target`. Pure.
   static double calibrate(Privatizer const& privatizer, data::Sampler const& sampler,
                           data::DataInfo const& info, MessageLayout const& layout,
                           std::int64_t rounds, double target, FederatedConfig const& federated = {},

@@ -95,10 +95,15 @@ Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
                                                std::vector<bool>(problem->numConstraints(), true))),
       schedule(optim::scheduleConfigFromDeck(deck.schedule, deck.problem.tolerance)) {
   // the same per-silo accounting calibrates sigma, plans the budget and keeps the ledgers
-  if (deck.privacy.enabled && deck.privacy.target_epsilon > 0)
-    privatizer.setNoiseMultiplier(
+  if (deck.privacy.enabled && deck.privacy.target_epsilon > 0) {
+    double const value =
         SiloLedgers::calibrate(privatizer, *sampler, data.info, layout, deck.run.rounds,
-                               deck.privacy.target_epsilon, deck.federated, deck.run.seed));
+                               deck.privacy.target_epsilon, deck.federated, deck.run.seed);
+    if (deck.privacy.calibrate == "all")
+      privatizer.scaleNoise(value);
+    else
+      privatizer.setNoiseMultiplier(value);
+  }
   ledgers = std::make_unique<SiloLedgers>(privatizer, *sampler, data.info, data.silos, layout,
                                           deck.federated, deck.run.seed);
   algorithm = federated::makeAlgorithm(

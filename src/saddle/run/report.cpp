@@ -81,9 +81,10 @@ void Trainer::logStartup() const {
                            kVersion, kGitHash, c.size(), KOKKOS_VERSION, ExecSpace::name()));
   log::info(c, "deck: " + _x.deck.source());
   log::info(c, "data: " + _x.data.info.description);
-  log::info(c, log::format("silos: %lld (iid), %lld training rows, %lld test rows; this rank "
-                           "holds silos [%lld, %lld)",
+  log::info(c, log::format("silos: %lld (%s partition), %lld training rows, %lld test rows; "
+                           "this rank holds silos [%lld, %lld)",
                            static_cast<long long>(_x.deck.silos.count),
+                           _x.deck.silos.partition.c_str(),
                            static_cast<long long>(_x.data.info.n_train),
                            static_cast<long long>(_x.data.info.n_test),
                            static_cast<long long>(_x.data.silos.begin),
@@ -99,6 +100,11 @@ void Trainer::logStartup() const {
                        _x.ledgers->plannedEpsilon(_x.deck.run.rounds),
                        _x.deck.privacy.target_epsilon > 0 ? " (sigma calibrated to target)" : ""));
   log::info(c, "problem: " + problemText(_x.deck.problem, _x.dual->size()));
+  log::info(c, log::format("federated: %s; %lld of %lld silos per round; %s aggregation",
+                           _x.algorithm->describe().c_str(),
+                           static_cast<long long>(_x.participation.perRound()),
+                           static_cast<long long>(_x.participation.silos()),
+                           _x.deck.federated.aggregation.c_str()));
   log::info(c, log::format("%8s %10s %9s %9s %10s %12s %10s", "round", "loss", "accuracy", "dp_gap",
                            "epsilon", "records/s", "max_viol") +
                    multiplierColumns(true));

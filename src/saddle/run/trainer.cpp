@@ -133,14 +133,8 @@ std::int64_t Trainer::plannedRounds() {
 }
 
 RunSummary Trainer::run() {
-  if (_opt.verbose) {
+  if (_opt.verbose)
     logStartup();
-    log::info(_x.comm, log::format("federated: %s; %lld of %lld silos per round; %s aggregation",
-                                   _x.algorithm->describe().c_str(),
-                                   static_cast<long long>(_x.participation.perRound()),
-                                   static_cast<long long>(_x.participation.silos()),
-                                   _x.deck.federated.aggregation.c_str()));
-  }
   if (_opt.write_outputs)
     openOutputs();
   installStopHandlers();
@@ -154,11 +148,8 @@ RunSummary Trainer::run() {
     _wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (_round % _x.deck.run.log_every == 0 || _round == rounds)
       progress();
-    if (_opt.write_outputs) {
-      for (auto const& metric : _x.problem->roundMetrics()) // the problem's own (e.g. ERMI)
-        _pending.push_back(metric);
-      recordRound();
-    }
+    if (_opt.write_outputs)
+      recordRound(); // with the problem's own metrics (e.g. FERMI's ERMI)
     if (_opt.write_outputs && !_stop && every > 0 && _round % every == 0 && _round < rounds)
       checkpoint();
   }
