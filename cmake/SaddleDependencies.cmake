@@ -19,8 +19,21 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 
-# PETSc (linalg/ only). Its pkg-config file names no MPI flags: link MPI explicitly.
-pkg_check_modules(PETSc REQUIRED IMPORTED_TARGET PETSc)
+# PETSc (linalg/ only; src/saddle/linalg/sources.cmake links it). Its pkg-config file names no
+# MPI flags: link MPI explicitly. Debian's PETSc pulls in Trilinos' Kokkos 3.4 (through ML): with
+# a user's Kokkos 4 a process would hold two Kokkos, so such builds turn PETSc off.
+if(SADDLE_ENABLE_PETSC)
+  pkg_check_modules(PETSc REQUIRED IMPORTED_TARGET PETSc)
+  if(Kokkos_VERSION VERSION_GREATER_EQUAL 4.0)
+    message(WARNING "saddle: SADDLE_ENABLE_PETSC=ON with Kokkos ${Kokkos_VERSION}: a PETSc that "
+                    "links another Kokkos (Debian's, through Trilinos ML) loads a second Kokkos "
+                    "into every process; configure with -DSADDLE_ENABLE_PETSC=OFF unless this "
+                    "PETSc was built without Kokkos or against this one")
+  endif()
+else()
+  message(STATUS "saddle: PETSc disabled (SADDLE_ENABLE_PETSC=OFF): no TAO reference solver, "
+                 "no KKT certificate")
+endif()
 
 # Parallel HDF5 (io/ only), the Open MPI flavour on Debian.
 set(HDF5_PREFER_PARALLEL TRUE)

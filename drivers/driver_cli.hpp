@@ -25,7 +25,7 @@ inline std::optional<int> parse(CLI::App& app, int argc, char** argv, mpi::Comm 
                                 char const* usage) {
   try {
     app.parse(argc, argv);
-  } catch (CLI::CallForHelp const& e) {
+  } catch (CLI::Success const& e) { // --help, --version
     if (world.rank() == 0)
       app.exit(e);
     return kExitOk;

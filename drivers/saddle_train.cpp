@@ -6,6 +6,7 @@
 #include "saddle/core/comm.hpp"
 #include "saddle/linalg/petsc_session.hpp"
 #include "saddle/run/app.hpp"
+#include "saddle/version.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -14,6 +15,7 @@
 #include "driver_cli.hpp"
 #include <cstdio>
 #include <exception>
+#include <sstream>
 
 int main(int argc, char** argv) {
   saddle::mpi::Environment mpi(argc, argv);
@@ -27,6 +29,15 @@ int main(int argc, char** argv) {
                "silos spread over MPI ranks.\nOutputs (in run.output_dir): history.csv, "
                "evaluation.csv, summary.txt, deck.toml."};
   saddle::driver::addDeckOptions(app, options.deck_path, options.overrides, output);
+  app.set_version_flag(
+      "--version",
+      [] {
+        std::ostringstream text;
+        text << "saddle-train " << saddle::kVersion << " (git " << saddle::kGitHash << ")\n";
+        Kokkos::print_configuration(text, true);
+        return text.str();
+      },
+      "print the version, git hash and Kokkos configuration, then exit");
   app.add_option("--restart", options.restart,
                  "continue from a checkpoint file, or 'latest' in the checkpoint folder");
   if (auto const stop = saddle::driver::parse(

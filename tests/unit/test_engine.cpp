@@ -195,6 +195,9 @@ TEST(Engine, TrainerRejectsChoicesItCannotHonour) {
 namespace {
 
 TEST(Engine, KktCertificateShrinksAsTheRunConverges) {
+#if !defined(SADDLE_HAVE_PETSC)
+  GTEST_SKIP() << "PETSc disabled at build time";
+#endif
   auto cert = [](std::int64_t rounds) {
     auto deck = saddle::test::smallDeck(2, rounds);
     deck.privacy.enabled = false; // the noise floor would hide the convergence

@@ -23,9 +23,16 @@ std::vector<double> meanRowSum(Experiment& x, BatchScratch const& all) {
 linalg::KktCertificate certifyRun(Experiment& x, Evaluation const& train,
                                   std::vector<double> const& lambda) {
   std::int64_t const m = x.problem->numConstraints();
-  if (m == 0 || !petsc::Session::active()) {
+#if defined(SADDLE_HAVE_PETSC)
+  bool const have_petsc = true;
+#else
+  bool const have_petsc = false; // SADDLE_ENABLE_PETSC=OFF: not an error, the run goes on
+#endif
+  if (m == 0 || !have_petsc || !petsc::Session::active()) {
     linalg::KktCertificate none;
-    none.fit_reason = m == 0 ? "no constraints" : "PETSc not initialized";
+    none.fit_reason = m == 0        ? "no constraints"
+                      : !have_petsc ? "PETSc disabled at build time"
+                                    : "PETSc not initialized";
     return none;
   }
   auto const& data = x.data.train;

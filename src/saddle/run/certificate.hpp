@@ -10,8 +10,9 @@
 
 namespace saddle {
 
-/// Needs a live petsc::Session (the drivers and test mains hold one); without one, or without
-/// constraints, returns an empty certificate (all zero, fit_reason says why). Collective.
+/// Needs a live petsc::Session (the drivers and test mains hold one); without one, without
+/// constraints, or in a build without PETSc (SADDLE_ENABLE_PETSC=OFF), returns an empty
+/// certificate (all zero, fit_reason says why). Collective.
 linalg::KktCertificate certifyRun(Experiment& x, Evaluation const& train,
                                   std::vector<double> const& lambda);
 

@@ -34,6 +34,11 @@ namespace {
 using Vec = std::vector<double>;
 namespace fs = std::filesystem;
 double const kNaN = std::numeric_limits<double>::quiet_NaN();
+#if defined(SADDLE_HAVE_PETSC)
+bool const kHavePetsc = true;
+#else
+bool const kHavePetsc = false; // SADDLE_ENABLE_PETSC=OFF: no TAO reference, no KKT certificate
+#endif
 
 // ---- problems ----------------------------------------------------------------------------------
 
@@ -308,6 +313,10 @@ Reference solveReference(Built const& b) {
     ref.note = "none (no objective: every feasible point solves the problem)";
     return ref;
   }
+  if (!kHavePetsc) {
+    ref.note = "skipped: PETSc disabled at build time (SADDLE_ENABLE_PETSC=OFF)";
+    return ref;
+  }
   auto const t0 = std::chrono::steady_clock::now();
   auto const p = b.alpha > 0 ? optim::resilientRelaxation(b.target, b.alpha) : b.target;
   linalg::AlmmOptions o;
@@ -517,7 +526,7 @@ CmpSummary summarize(Built const& b, Reference const& ref, optim::GdaResult cons
   s.diverged_step = observer.divergedStep();
   linalg::KktCertificate cert; // none for non-finite iterates
   cert.feasibility = cert.complementarity = cert.stationarity = cert.lagrangian_gradient = kNaN;
-  if (s.diverged_step < 0)
+  if (s.diverged_step < 0 && kHavePetsc)
     cert = certify(b, r);
   s.kkt_feasibility = cert.feasibility;
   s.kkt_complementarity = cert.complementarity;
