@@ -20,7 +20,7 @@ std::vector<double> meanRowSum(Experiment& x, BatchScratch const& all) {
 }
 } // namespace
 
-linalg::KktCertificate certifyRun(Experiment& x, Evaluation const& train,
+linalg::KktCertificate certifyRun(Experiment& x, Evaluation const& /*train*/,
                                   std::vector<double> const& lambda) {
   std::int64_t const m = x.problem->numConstraints();
 #if defined(SADDLE_HAVE_PETSC)
@@ -41,7 +41,13 @@ linalg::KktCertificate certifyRun(Experiment& x, Evaluation const& train,
   kernels::iotaIndex(x.space, 0, data.rows(), all.idx);
   // grad f = (1/n) sum_i (sigmoid(z_i) - y_i) [x_i, 1]
   x.model.perSample(x.space, data, all);
-  std::vector<double> const grad_f = meanRowSum(x, all);
+  std::vector<double> grad_f = meanRowSum(x, all);
+  // + l2 w (ridge; the bias, last, is not decayed)
+  if (x.deck.optim.l2 > 0) {
+    auto const theta = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x.model.theta());
+    for (std::size_t k = 0; k + 1 < grad_f.size(); ++k)
+      grad_f[k] += x.deck.optim.l2 * theta(k);
+  }
   // J_j = gradient of constraint j's proxy: the Lagrangian term with lambda = e_j
   std::vector<double> jac;
   Vector<double> unit("saddle::certifyRun::unit", m);
@@ -55,12 +61,8 @@ linalg::KktCertificate certifyRun(Experiment& x, Evaluation const& train,
     jac.insert(jac.end(), row.begin(), row.end());
   }
   // c = true violations of the final model on the whole training split
-  std::vector<double> stats(2 * train.group_rate.size());
-  for (std::size_t g = 0; g < train.group_rate.size(); ++g) {
-    stats[g] = static_cast<double>(train.group_count[g]);
-    stats[train.group_rate.size() + g] = train.group_rate[g] * stats[g];
-  }
-  std::vector<double> c = x.problem->violation(stats);
+  std::vector<double> c =
+      x.problem->violation(exactProblemStats(x.space, x.model, *x.problem, data, x.comm));
   for (auto& v : c)
     v -= x.deck.problem.tolerance;
   return linalg::kktCertificate(grad_f, jac, c, std::vector<bool>(m, true), lambda);
