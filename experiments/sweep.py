@@ -29,7 +29,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 # summary.csv keys reported per grid point (mean +- std over seeds), in table order.
-REPORTED = ["test_error", "test_dp_gap", "test_eo_gap", "train_error", "train_dp_gap", "epsilon"]
+REPORTED = ["test_error", "test_dp_gap", "test_eo_gap", "train_error", "train_dp_gap",
+            "epsilon_spent"]
 
 
 def parse_grid(items):
@@ -72,6 +73,8 @@ def read_summary(path):
                     out[row[0]] = float(row[1])
                 except ValueError:
                     out[row[0]] = row[1]
+    if "epsilon" in out:  # what the run spent; "epsilon" is the grid's pseudo-key
+        out["epsilon_spent"] = out.pop("epsilon")
     for split in ("train", "test"):
         if f"{split}_accuracy" in out:
             out[f"{split}_error"] = 1.0 - out[f"{split}_accuracy"]
@@ -84,9 +87,12 @@ def run_one(args, point, seed):
     cmd = list(args.launcher) + [args.train_exe, args.deck, "--output", out_dir]
     for s in overrides_for(point, seed, args.base_seed) + args.set:
         cmd += ["--set", s]
+    summary = os.path.join(out_dir, "summary.csv")
+    if args.collect_only:  # re-read the runs already in OUT
+        return tag, point, seed, 0 if os.path.exists(summary) else 1, (
+            read_summary(summary) if os.path.exists(summary) else None)
     with open(os.path.join(args.out, tag + ".log"), "w") as log:
         rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
-    summary = os.path.join(out_dir, "summary.csv")
     if rc != 0 or not os.path.exists(summary):
         return tag, point, seed, rc, None
     return tag, point, seed, rc, read_summary(summary)
@@ -144,6 +150,8 @@ def main():
     p.add_argument("--train-exe", default=os.environ.get("SADDLE_TRAIN", "build/saddle-train"))
     p.add_argument("--launcher", default="", help="command prefix, e.g. 'mpirun -n 4'")
     p.add_argument("--jobs", type=int, default=1, help="runs at once")
+    p.add_argument("--collect-only", action="store_true",
+                   help="do not run: rebuild the tables from the runs already in OUT")
     args = p.parse_args()
     if args.seeds < 1 or args.jobs < 1:
         print("sweep.py: --seeds and --jobs must be >= 1", file=sys.stderr)
