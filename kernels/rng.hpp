@@ -14,15 +14,15 @@ namespace saddle::rng {
 /// What a stream is used for; part of the key so that streams of different purposes never
 /// overlap. Values are stored in checkpoints: never renumber, only append.
 enum class Purpose : std::uint64_t {
-  DataRow = 1,    ///< synthetic data rows
-  Split = 2,      ///< train/test assignment of rows
-  Partition = 3,  ///< assignment of rows to silos
-  Sample = 4,     ///< Poisson sampling of records per round
-  GradNoise = 5,  ///< Gaussian noise on a silo's gradient message
-  StatsNoise = 6, ///< Gaussian noise on a silo's constraint statistics
-  Init = 7,       ///< model initialization
+  DataRow = 1,       ///< synthetic data rows
+  Split = 2,         ///< train/test assignment of rows
+  Partition = 3,     ///< assignment of rows to silos
+  Sample = 4,        ///< Poisson sampling of records per round
+  GradNoise = 5,     ///< Gaussian noise on a silo's gradient message
+  StatsNoise = 6,    ///< Gaussian noise on a silo's constraint statistics
+  Init = 7,          ///< model initialization
   Participation = 8, ///< the silos that take part in a round (federated/participation.hpp)
-  Test = 100      ///< tests only
+  Test = 100         ///< tests only
 };
 
 /// The identity of one stream. Two streams that differ in any field are independent.

@@ -116,9 +116,10 @@ TEST(Deck, UnknownSectionSuggestsTheNearestSection) {
   expectInputError([] { parse("[run]\nrounds = 2\n\n[optm]\nlr = 0.1\n"); },
                    {"saddle::Deck: inputs/x.toml:4: unknown section 'optm' (did you mean "
                     "'optim'?)"});
-  expectInputError([] { parse("[accountant]\nkind = \"rdp\"\n"); },
-                   {"unknown section 'accountant' (sections: run, data, silos, federated, model, optim, "
-                    "privacy, problem, checkpoint, dual, formulation, schedule, cmp, petsc)"});
+  expectInputError(
+      [] { parse("[accountant]\nkind = \"rdp\"\n"); },
+      {"unknown section 'accountant' (sections: run, data, silos, federated, model, optim, "
+       "privacy, problem, checkpoint, dual, formulation, schedule, cmp, petsc)"});
 }
 
 TEST(Deck, KeyOutsideASectionIsAnError) {

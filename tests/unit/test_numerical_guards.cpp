@@ -27,7 +27,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 class NumericalGuards : public ::testing::Test {
 protected:
 #if defined(__GLIBC__)
-  void SetUp() override { _saved = fedisableexcept(FE_ALL_EXCEPT); }
+  void SetUp() override {
+    _saved = fedisableexcept(FE_ALL_EXCEPT);
+  }
   void TearDown() override {
     if (_saved > 0)
       feenableexcept(_saved);

@@ -175,8 +175,8 @@ std::vector<KeySpec> const& specs() {
       SADDLE_DECK_KEY(privacy, secure, Rule::anything(),
                       "CSPRNG randomness and discrete Gaussian noise (not reproducible)"),
       SADDLE_DECK_KEY(problem, constraint,
-                      Rule::oneOf({"none", "demographic_parity", "equalized_odds",
-                                   "group_accuracy", "fermi_dp", "fermi_eo"}),
+                      Rule::oneOf({"none", "demographic_parity", "equalized_odds", "group_accuracy",
+                                   "fermi_dp", "fermi_eo"}),
                       "fairness requirement: rate constraints (demographic parity, equalized "
                       "odds), per-group accuracy constraints, or FERMI's ERMI min-max "
                       "regularizer (demographic parity, equalized odds)"),
@@ -763,7 +763,8 @@ void Deck::validateCrossKeys() const {
   if (privacy.enabled && privacy.clipping == "adaptive" && federated.algorithm != "minibatch_sgd")
     fail("privacy.clipping", quote(privacy.clipping),
          "adaptive clipping releases one count per round: allowed \"flat\" or \"per_layer\" "
-         "with federated.algorithm = " + quote(federated.algorithm),
+         "with federated.algorithm = " +
+             quote(federated.algorithm),
          "federated.algorithm");
   if (privacy.enabled && privacy.secure && federated.algorithm == "spider")
     fail("privacy.secure", "true",

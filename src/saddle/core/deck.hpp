@@ -138,20 +138,20 @@ struct PrivacyConfig {
   std::string accountant = "rdp";      ///< "rdp" | "pld"
   double delta = 1e-5;                 ///< delta of the reported (epsilon, delta)
   double epsilon_budget = 0.0;         ///< stop before exceeding this epsilon; 0 = no budget
-  double target_epsilon = 0.0; ///< > 0: calibrate noise_multiplier to reach it at run.rounds
+  double target_epsilon = 0.0;        ///< > 0: calibrate noise_multiplier to reach it at run.rounds
   std::string calibrate = "gradient"; ///< "gradient" | "all": what target_epsilon scales
-  bool secure = false;         ///< CSPRNG + discrete Gaussian noise (not reproducible)
+  bool secure = false;                ///< CSPRNG + discrete Gaussian noise (not reproducible)
 };
 
 /// [problem]: objective and constraints.
 struct ProblemConfig {
   std::string constraint = "demographic_parity"; ///< see the key table in deck.cpp
-  double tolerance = 0.05; ///< allowed rate gap, or accuracy drop (group_accuracy)
-  double fermi_lambda = 1.0;            ///< fermi_*: weight of the ERMI regularizer
+  double tolerance = 0.05;               ///< allowed rate gap, or accuracy drop (group_accuracy)
+  double fermi_lambda = 1.0;             ///< fermi_*: weight of the ERMI regularizer
   std::string fermi_w = "best_response"; ///< fermi_*: "best_response" | "ascent"
-  double fermi_w_lr = 0.1;              ///< fermi_* ascent: step size of W
-  double fermi_w_radius = 10.0;         ///< fermi_* ascent: Frobenius-ball radius of W
-  std::string reference_model;          ///< group_accuracy: checkpoint of the reference model
+  double fermi_w_lr = 0.1;               ///< fermi_* ascent: step size of W
+  double fermi_w_radius = 10.0;          ///< fermi_* ascent: Frobenius-ball radius of W
+  std::string reference_model;           ///< group_accuracy: checkpoint of the reference model
   bool enters_primal = true; ///< false: the constraints do not steer the model (monitor only)
   bool enters_dual = true;   ///< false: the multipliers keep their values (no dual step)
 };

@@ -192,10 +192,10 @@ double SiloLedgers::calibrate(Privatizer const& privatizer, data::Sampler const&
                                  accountant);
       };
     };
-    std::string const what = log::format(
-        "privacy.target_epsilon = %g after %lld rounds of %s (worst silo, delta %g%s)", target,
-        static_cast<long long>(rounds), federated.algorithm.c_str(), cfg.delta,
-        scale_all ? ", every noise multiplier scaled by one factor" : "");
+    std::string const what =
+        log::format("privacy.target_epsilon = %g after %lld rounds of %s (worst silo, delta %g%s)",
+                    target, static_cast<long long>(rounds), federated.algorithm.c_str(), cfg.delta,
+                    scale_all ? ", every noise multiplier scaled by one factor" : "");
     double start = 1.0, shrink = 0.5;
     if (cfg.accountant == "pld") { // start from the (looser) RDP answer, close below it
       try {
