@@ -8,6 +8,7 @@
 #include "saddle/data/dataset.hpp"
 #include "saddle/data/partition.hpp"
 #include "saddle/data/synthetic.hpp"
+#include "saddle/io/data_hdf5.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -121,7 +122,7 @@ TEST(PartitionMpi, BadHdf5FileFailsOnEveryRankWithTheSameMessage) {
   deck.data.path = path;
   std::string message;
   try {
-    saddle::data::load(deck, world);
+    saddle::data::load(deck, world, saddle::data::FileReaders{&saddle::io::readDataHdf5});
   } catch (saddle::InputError const& e) {
     message = e.what();
   }

@@ -25,6 +25,8 @@ namespace {
 using saddle::data::Table;
 
 std::string const kSlid = std::string(SADDLE_TEST_DATA_DIR) + "/slid.csv";
+/// data/ sits below io/: the HDF5 reader is handed to data::load, as run/experiment does.
+saddle::data::FileReaders const kReaders{&saddle::io::readDataHdf5};
 
 /// How to write a table: which HDF5 types, and which damage to do.
 struct Layout {
@@ -179,7 +181,7 @@ TEST(DataHdf5, LoadFromHdf5EqualsLoadFromCsvForEveryPartition) {
   for (std::string const partition : {"iid", "dirichlet", "group", "quantile"}) {
     SCOPED_TRACE(partition);
     auto const from_csv = saddle::data::load(fileDeck("csv", kSlid, partition), comm);
-    auto const from_h5 = saddle::data::load(fileDeck("hdf5", path, partition), comm);
+    auto const from_h5 = saddle::data::load(fileDeck("hdf5", path, partition), comm, kReaders);
     EXPECT_EQ(from_csv.info.train_silo_counts, from_h5.info.train_silo_counts);
     EXPECT_EQ(from_csv.info.test_silo_counts, from_h5.info.test_silo_counts);
     EXPECT_EQ(from_csv.info.mean, from_h5.info.mean);

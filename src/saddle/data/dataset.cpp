@@ -110,10 +110,10 @@ Table gatherRows(Table const& all, std::vector<std::int64_t> const& row_ids) {
 /// Fill the global facts of `plan` from the source. Files are read whole into `all`; synthetic
 /// rows are generated into `all` only when the partition looks at them (iid does not: its rows
 /// are generated on demand, rank by rank). Returns the number of rows of the whole data set.
-std::int64_t openSource(Deck const& deck, Plan& plan, Table& all) {
+std::int64_t openSource(Deck const& deck, FileReaders const& readers, Plan& plan, Table& all) {
   auto const& config = deck.data;
   if (config.source != "synthetic") {
-    all = readFileTable(deck, plan.description);
+    all = readFileTable(deck, readers, plan.description);
     plan.n_features = all.n_features;
     plan.n_groups = all.n_groups;
     plan.feature_names = all.feature_names;
@@ -166,13 +166,13 @@ SplitRows splitRows(PartitionSpec const& spec, Table const& all, std::vector<std
 }
 
 /// Split, partition and materialize this rank's rows. Identical validation on every rank.
-Plan makePlan(Deck const& deck, SiloPartition const& silos) {
+Plan makePlan(Deck const& deck, FileReaders const& readers, SiloPartition const& silos) {
   checkDeck(deck);
   auto const& config = deck.data;
   std::uint64_t const seed = deck.run.seed;
   Plan plan;
   Table all; // every row of the data set, or empty for iid synthetic data (generated on demand)
-  std::int64_t const n_rows = openSource(deck, plan, all);
+  std::int64_t const n_rows = openSource(deck, readers, plan, all);
   std::vector<std::int64_t> train_ids, test_ids;
   for (std::int64_t r = 0; r < n_rows; ++r)
     (isTestRow(seed, r, config.test_fraction) ? test_ids : train_ids).push_back(r);
@@ -331,7 +331,7 @@ bool isTestRow(std::uint64_t seed, std::int64_t row_id, double test_fraction) {
   return rng::uniform(key, static_cast<std::uint64_t>(row_id)) < test_fraction;
 }
 
-FederatedData load(Deck const& deck, mpi::Comm const& comm) {
+FederatedData load(Deck const& deck, mpi::Comm const& comm, FileReaders const& readers) {
   FederatedData result;
   result.silos =
       SiloPartition::block(std::max<std::int64_t>(deck.silos.count, 0), comm.rank(), comm.size());
@@ -340,7 +340,7 @@ FederatedData load(Deck const& deck, mpi::Comm const& comm) {
   Plan plan;
   std::exception_ptr error;
   try {
-    plan = makePlan(deck, result.silos);
+    plan = makePlan(deck, readers, result.silos);
   } catch (...) {
     error = std::current_exception();
   }

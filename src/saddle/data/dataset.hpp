@@ -7,6 +7,7 @@
 #include "saddle/data/partition.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,13 @@ struct FederatedData {
   SiloData train, test;
 };
 
+/// Readers of file formats that live in higher layers (DESIGN.md: data/ sits below io/, where
+/// HDF5 is called): run/ passes io::readDataHdf5. A missing reader for the deck's data.source is
+/// an InputError naming the key.
+struct FileReaders {
+  std::function<Table(std::string const& path)> hdf5;
+};
+
 /// True if global row `row_id` belongs to the test split: a pure function of (seed, row id).
 bool isTestRow(std::uint64_t seed, std::int64_t row_id, double test_fraction);
 
@@ -68,6 +76,6 @@ bool isTestRow(std::uint64_t seed, std::int64_t row_id, double test_fraction);
 /// to the device. Files are read whole by every rank (no communication while reading).
 /// Collective on `comm`. Throws InputError on every rank for bad data (naming file, row and
 /// column) or bad settings (naming the deck key), even when only some ranks failed.
-FederatedData load(Deck const& deck, mpi::Comm const& comm);
+FederatedData load(Deck const& deck, mpi::Comm const& comm, FileReaders const& readers = {});
 
 } // namespace saddle::data

@@ -2,7 +2,6 @@
 
 #include "saddle/core/error.hpp"
 #include "saddle/data/csv.hpp"
-#include "saddle/io/data_hdf5.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -36,7 +35,7 @@ std::string resolveDataPath(Deck const& deck) {
   return (std::filesystem::path(deck.baseDir()) / path).string();
 }
 
-Table readFileTable(Deck const& deck, std::string& description) {
+Table readFileTable(Deck const& deck, FileReaders const& readers, std::string& description) {
   auto const& config = deck.data;
   std::string const path = resolveDataPath(deck);
   Table table;
@@ -44,7 +43,10 @@ Table readFileTable(Deck const& deck, std::string& description) {
   if (config.source == "csv") {
     table = loadCsv(path, config.label_column, config.sensitive_column, group_column);
   } else {
-    table = io::readDataHdf5(path);
+    if (!readers.hdf5)
+      throw InputError(kWhere + "data.source = \"hdf5\" is not readable by this program (no "
+                                "HDF5 reader was given to data::load)");
+    table = readers.hdf5(path);
     group_column = "s";
   }
   selectFeatures(table, config.feature_columns, config.source + " file " + path);

@@ -16,7 +16,7 @@ std::string resolveDataPath(Deck const& deck);
 /// Read every row of the deck's csv or hdf5 file and keep the columns of data.feature_columns.
 /// Sets `description` to one line for the start-up log. Local. Throws InputError naming the
 /// file (and its row and column) for bad data, and data.feature_columns for a bad selection.
-Table readFileTable(Deck const& deck, std::string& description);
+Table readFileTable(Deck const& deck, FileReaders const& readers, std::string& description);
 
 /// Keep only the features named in `columns` (comma-separated, blanks around names ignored),
 /// in that order; "" keeps every feature. Throws InputError naming `origin`, the key

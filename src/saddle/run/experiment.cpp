@@ -2,6 +2,7 @@
 
 #include "saddle/federated/fixed_point.hpp"
 #include "saddle/io/checkpoint.hpp"
+#include "saddle/io/data_hdf5.hpp"
 #include "saddle/optim/deck_configs.hpp"
 #include "saddle/privacy/secure_sampler.hpp"
 #include "saddle/problems/factory.hpp"
@@ -77,7 +78,8 @@ std::vector<double> referenceTheta(Deck const& deck, data::FederatedData const& 
 
 Experiment::Experiment(Deck deck_in, mpi::Comm comm_in)
     : deck(std::move(deck_in)), comm(std::move(comm_in)),
-      data((checkTrainerChoices(deck), data::load(deck, comm))),
+      data((checkTrainerChoices(deck),
+            data::load(deck, comm, data::FileReaders{&io::readDataHdf5}))),
       model(data.info.n_features, LogisticModel::lossFromKind(deck.model.kind)),
       problem(makeProblem(deck, data.info, referenceTheta(deck, data, comm))),
       privatizer(deck.privacy, deck.run.seed),
