@@ -6,6 +6,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "compat.hpp"
+#include "glm_losses.hpp"
 #include "models_common.hpp"
 #include <cstdint>
 
@@ -74,27 +75,30 @@ void glmWeightedRowSum(Space const& space, XView const& x, IndexView const& idx,
       });
 }
 
-/// Sum over i in [0, m) of the logistic loss and of correct predictions (z > 0 <=> y = 1).
-/// Fences `space` (host reads the sums).
+/// Sum over i in [0, m) of the loss (logistic, or the least-squares classifier's of
+/// glm_losses.hpp when `least_squares`) and of correct predictions (z > 0 <=> y = 1). Fences
+/// `space` (host reads the sums).
 template <class Space, class YView, class IndexView, class ZView>
-void logisticLossAndCorrect(Space const& space, YView const& y, IndexView const& idx,
-                            std::int64_t m, ZView const& z, double& loss_sum,
-                            std::int64_t& n_correct) {
+void glmLossAndCorrect(Space const& space, bool least_squares, YView const& y, IndexView const& idx,
+                       std::int64_t m, ZView const& z, double& loss_sum, std::int64_t& n_correct) {
   loss_sum = 0.0;
   n_correct = 0;
   Kokkos::parallel_reduce(
-      "saddle::kernels::logisticLoss",
+      "saddle::kernels::glmLoss",
       Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
-      KOKKOS_LAMBDA(std::int64_t i, double& acc) { acc += logisticLoss(z(i), y(idx(i))); },
+      KOKKOS_LAMBDA(std::int64_t i, double& acc) {
+        acc += least_squares ? leastSquaresClassifierLoss(z(i), y(idx(i)))
+                             : logisticLoss(z(i), y(idx(i)));
+      },
       loss_sum);
   Kokkos::parallel_reduce(
-      "saddle::kernels::logisticCorrect",
+      "saddle::kernels::glmCorrect",
       Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
       KOKKOS_LAMBDA(std::int64_t i, std::int64_t & acc) {
         acc += ((z(i) > 0.0) == (y(idx(i)) > 0.5)) ? 1 : 0;
       },
       n_correct);
-  compat::fence(space, "saddle::kernels::logisticLossAndCorrect");
+  compat::fence(space, "saddle::kernels::glmLossAndCorrect");
 }
 
 } // namespace saddle::kernels

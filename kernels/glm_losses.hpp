@@ -32,31 +32,6 @@ void leastSquaresLossDerivative(Space const& space, YView const& y, IndexView co
       KOKKOS_LAMBDA(std::int64_t i) { dz(i) = z(i) - leastSquaresTarget(y(idx(i))); });
 }
 
-/// Sum over i in [0, m) of the least-squares classifier loss and of correct predictions
-/// (z > 0 <=> y = 1). Fences `space` (host reads the sums).
-template <class Space, class YView, class IndexView, class ZView>
-void leastSquaresLossAndCorrect(Space const& space, YView const& y, IndexView const& idx,
-                                std::int64_t m, ZView const& z, double& loss_sum,
-                                std::int64_t& n_correct) {
-  loss_sum = 0.0;
-  n_correct = 0;
-  Kokkos::parallel_reduce(
-      "saddle::kernels::leastSquaresLoss",
-      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
-      KOKKOS_LAMBDA(std::int64_t i, double& acc) {
-        acc += leastSquaresClassifierLoss(z(i), y(idx(i)));
-      },
-      loss_sum);
-  Kokkos::parallel_reduce(
-      "saddle::kernels::leastSquaresCorrect",
-      Kokkos::RangePolicy<Space, Kokkos::IndexType<std::int64_t>>(space, 0, m),
-      KOKKOS_LAMBDA(std::int64_t i, std::int64_t & acc) {
-        acc += ((z(i) > 0.0) == (y(idx(i)) > 0.5)) ? 1 : 0;
-      },
-      n_correct);
-  compat::fence(space, "saddle::kernels::leastSquaresLossAndCorrect");
-}
-
 /// Partial normal equations of the least-squares classifier over all rows of x [n][d], with
 /// u_i = [x_i, 1] and t_i = 2 y_i - 1, packed into out [p * p + p + 1] (p = d + 1):
 ///   out[j p + k] = sum_i u_ij u_ik   (A, both triangles written),

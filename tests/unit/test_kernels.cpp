@@ -148,7 +148,7 @@ TYPED_TEST(KernelTest, LogisticLossIsStableAndMatchesOracle) {
   auto const didx = toDevice<std::int64_t, TypeParam>(idx);
   double loss = 0.0;
   std::int64_t correct = 0;
-  saddle::kernels::logisticLossAndCorrect(space, dy, didx, z.size(), dz, loss, correct);
+  saddle::kernels::glmLossAndCorrect(space, false, dy, didx, z.size(), dz, loss, correct);
   double want = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i)
     want += saddle::test::oracleLogisticLoss(z[i], y[i]);

@@ -77,7 +77,8 @@ Evaluation evaluate(ExecSpace const& space, LogisticModel const& model, data::Si
                              static_cast<int>(n_groups), sums);
   double loss_sum = 0.0;
   std::int64_t correct = 0;
-  kernels::logisticLossAndCorrect(space, split.y, all.idx, rows, all.z, loss_sum, correct);
+  kernels::glmLossAndCorrect(space, model.loss() == GlmLoss::LeastSquares, split.y, all.idx, rows,
+                             all.z, loss_sum, correct);
 
   // two reductions: the loss sum, and [correct, rows, cell sums (4 x 2k)] exactly in int64
   std::vector<std::int64_t> ints(2 + 4 * cells);

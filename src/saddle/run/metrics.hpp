@@ -16,10 +16,10 @@
 namespace saddle {
 
 struct Evaluation {
-  std::int64_t n = 0;                    ///< rows evaluated (all ranks)
-  double loss = 0.0;                     ///< mean cross-entropy
-  double accuracy = 0.0;                 ///< share of correct predictions
-  double positive_rate = 0.0;            ///< P(yhat = 1)
+  std::int64_t n = 0;         ///< rows evaluated (all ranks)
+  double loss = 0.0;          ///< mean training loss of the model (cross-entropy, or least squares)
+  double accuracy = 0.0;      ///< share of correct predictions
+  double positive_rate = 0.0; ///< P(yhat = 1)
   std::vector<std::int64_t> group_count; ///< [k] rows per group
   std::vector<double> group_rate;        ///< [k] P(yhat = 1 | s = g) (overall rate if empty)
   double dp_gap = 0.0;                   ///< max_g |P(yhat=1|g) - P(yhat=1)| over groups with rows

@@ -24,7 +24,7 @@ double accuracyOf(ExecSpace const& space, std::vector<double> const& theta,
   kernels::glmMargins(space, split.x, all.idx, rows, theta_dev, all.z);
   double loss_sum = 0.0;
   std::int64_t correct = 0;
-  kernels::leastSquaresLossAndCorrect(space, split.y, all.idx, rows, all.z, loss_sum, correct);
+  kernels::glmLossAndCorrect(space, true, split.y, all.idx, rows, all.z, loss_sum, correct);
   double buf[2] = {static_cast<double>(correct), static_cast<double>(rows)};
   comm.allreduceSum(buf, 2);
   return buf[1] > 0 ? buf[0] / buf[1] : 0.0;

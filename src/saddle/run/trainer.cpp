@@ -20,7 +20,12 @@ Trainer::Trainer(Experiment& experiment, Options options)
       _violation_dev("saddle::Trainer::violation", experiment.problem->numConstraints()),
       _violation_mirror(Kokkos::create_mirror_view(_violation_dev)),
       _weights("saddle::Trainer::weights", experiment.problem->numConstraints()),
-      _dual_grad("saddle::Trainer::dual_grad", experiment.problem->numConstraints()) {}
+      _dual_grad("saddle::Trainer::dual_grad", experiment.problem->numConstraints()),
+      _seen_idx("saddle::Trainer::seen", experiment.problem->numConstraints()),
+      _seen_violation("saddle::Trainer::seen_violation", experiment.problem->numConstraints()),
+      _seen_grad("saddle::Trainer::seen_grad", experiment.problem->numConstraints()),
+      _seen_idx_host(Kokkos::create_mirror_view(_seen_idx)),
+      _seen_violation_host(Kokkos::create_mirror_view(_seen_violation)) {}
 
 Trainer::~Trainer() = default;
 
@@ -101,11 +106,13 @@ void Trainer::dualStep(Federation::HostBuffer const& agg, double expected_batch)
 void Trainer::dualStepIndexed(std::vector<std::int64_t> const& seen) {
   auto const& space = _x.space;
   auto const n = static_cast<std::int64_t>(seen.size());
-  Kokkos::View<std::int64_t*, MemSpace> idx("saddle::Trainer::seen", n);
-  Vector<double> violation("saddle::Trainer::seen_violation", n);
-  Vector<double> grad("saddle::Trainer::seen_grad", n);
-  auto idx_host = Kokkos::create_mirror_view(idx);
-  auto violation_host = Kokkos::create_mirror_view(violation);
+  // the first n entries of buffers allocated once (no allocation per round)
+  std::pair<std::int64_t, std::int64_t> const first(0, n);
+  auto const idx = Kokkos::subview(_seen_idx, first);
+  auto const violation = Kokkos::subview(_seen_violation, first);
+  auto const grad = Kokkos::subview(_seen_grad, first);
+  auto const idx_host = Kokkos::subview(_seen_idx_host, first);
+  auto const violation_host = Kokkos::subview(_seen_violation_host, first);
   for (std::int64_t k = 0; k < n; ++k) {
     idx_host(k) = seen[k];
     violation_host(k) = _violation[seen[k]];
@@ -114,6 +121,7 @@ void Trainer::dualStepIndexed(std::vector<std::int64_t> const& seen) {
   Kokkos::deep_copy(space, violation, violation_host);
   _x.formulation->dualGradientsIndexed(space, idx, _x.dual->lambda(), violation, grad);
   _x.dual->stepIndexed(space, idx, grad);
+  // the host staging buffers are rewritten next round: the copies must be done by then
   compat::fence(space, "saddle::Trainer::dualStepIndexed: host staging");
 }
 

@@ -131,6 +131,12 @@ private:
   Vector<double>::HostMirror _violation_mirror; ///< its host staging, allocated once
   Vector<double> _weights;   ///< [n_constraints] primal weights of the formulation
   Vector<double> _dual_grad; ///< [n_constraints] what the dual optimizer ascends
+  /// Indexed dual step (dualStepIndexed): the observed constraints, their violations and
+  /// gradients in the first entries, with the host staging of the first two.
+  Kokkos::View<std::int64_t*, MemSpace> _seen_idx;
+  Vector<double> _seen_violation, _seen_grad;
+  Kokkos::View<std::int64_t*, MemSpace>::HostMirror _seen_idx_host;
+  Vector<double>::HostMirror _seen_violation_host;
   std::vector<std::pair<std::string, double>> _pending; ///< metrics of the current round
   std::string _last_checkpoint;
   std::unique_ptr<io::HistoryWriter> _history_h5; ///< rank 0 only
