@@ -43,16 +43,6 @@ int train(std::vector<std::string> overrides, std::string const& restart, std::s
   return code;
 }
 
-/// Every file under `dir` with its size and modification time.
-std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>>
-snapshot(std::string const& dir) {
-  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> files;
-  for (auto const& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file())
-      files[e.path().string()] = {e.file_size(), e.last_write_time()};
-  return files;
-}
-
 void flipBytes(std::string const& path, std::uintmax_t at, int n) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
   for (int i = 0; i < n; ++i) {
@@ -79,14 +69,14 @@ protected:
   /// written to the run's folder.
   static void expectRejected(std::string const& path, std::vector<std::string> const& fragments,
                              std::vector<std::string> overrides = {}) {
-    auto const before = snapshot(dir + "/run");
+    auto const before = saddle::test::fileSnapshot(dir + "/run");
     if (overrides.empty())
       overrides = small(dir + "/run", 20);
     std::string err;
     EXPECT_EQ(train(overrides, path, err), saddle::kExitInput) << path << ": " << err;
     for (auto const& f : fragments)
       EXPECT_NE(err.find(f), std::string::npos) << "'" << f << "' not in: " << err;
-    EXPECT_EQ(snapshot(dir + "/run"), before) << path;
+    EXPECT_EQ(saddle::test::fileSnapshot(dir + "/run"), before) << path;
   }
 
   static std::string copyOfGood(std::string const& name) {

@@ -83,16 +83,6 @@ int train(std::string const& csv, std::string const& out, std::string& err) {
   return code;
 }
 
-/// Every file under `dir` with its size and modification time.
-std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>>
-snapshot(std::string const& dir) {
-  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> files;
-  for (auto const& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file())
-      files[e.path().string()] = {e.file_size(), e.last_write_time()};
-  return files;
-}
-
 TEST(BadInputData, CrlfTrainsAndEveryBadFileExitsTwoNamingWhereWithOutputsKept) {
   auto const dir = saddle::test::freshDir("bad_data");
   auto const out = dir + "/run";
@@ -101,7 +91,7 @@ TEST(BadInputData, CrlfTrainsAndEveryBadFileExitsTwoNamingWhereWithOutputsKept) 
   std::string err;
   ASSERT_EQ(train(crlf, out, err), 0) << err; // Windows line endings are valid
   ASSERT_TRUE(fs::exists(out + "/summary.csv"));
-  auto const before = snapshot(out);
+  auto const before = saddle::test::fileSnapshot(out);
   ASSERT_FALSE(before.empty());
   for (auto const& bad : badFiles()) {
     std::string const path = dir + "/" + bad.name;
@@ -111,7 +101,8 @@ TEST(BadInputData, CrlfTrainsAndEveryBadFileExitsTwoNamingWhereWithOutputsKept) 
         << bad.name << ": expected '" << path + bad.location << "' in: " << err;
     EXPECT_EQ(err.find("saddle-train: error:"), err.rfind("saddle-train: error:")) << err;
   }
-  EXPECT_EQ(snapshot(out), before); // the good run's outputs: same files, sizes and times
+  EXPECT_EQ(saddle::test::fileSnapshot(out),
+            before); // the good run's outputs: same files, sizes and times
 }
 
 TEST(BadInputData, MissingAndUnnamedColumnsAndUnreadableFiles) {

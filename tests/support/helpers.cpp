@@ -64,4 +64,13 @@ std::string freshDir(std::string const& name) {
   return dir.string();
 }
 
+std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>>
+fileSnapshot(std::string const& dir) {
+  std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> files;
+  for (auto const& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file())
+      files[e.path().string()] = {e.file_size(), e.last_write_time()};
+  return files;
+}
+
 } // namespace saddle::test

@@ -5,8 +5,10 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace saddle::test {
@@ -38,5 +40,10 @@ std::map<std::string, double> readKeyValueCsv(std::string const& path);
 
 /// A fresh empty folder under the test temp dir.
 std::string freshDir(std::string const& name);
+
+/// Every regular file under `dir` (recursively) with its size and modification time: equal
+/// snapshots before and after a failed run mean nothing already written was touched.
+std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>>
+fileSnapshot(std::string const& dir);
 
 } // namespace saddle::test
